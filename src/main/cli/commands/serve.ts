@@ -1,0 +1,34 @@
+import { join } from 'node:path'
+import type { Command } from '../index'
+import { parse, intOption } from '../args'
+import { defaultDataDir } from '../dataDir'
+import { Workstation } from '../../core/workstation'
+import { startServer } from '../../server/server'
+import { appRoot } from '../../core/appInfo'
+import { registerJobs } from '../../core/registerJobs'
+
+const usage = 'twinlight serve [--port N] [--project FILE] [--data-dir DIR]'
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Serve the app in browser mode on 127.0.0.1 (token in the printed URL).',
+  usage,
+  async run(argv, json) {
+    const { values } = parse(argv, { port: { type: 'string' }, project: { type: 'string' }, 'data-dir': { type: 'string' } }, usage)
+    const ws = new Workstation({ dataDir: values['data-dir'] ?? defaultDataDir(), transport: 'http' })
+    registerJobs(ws)
+    if (values.project) await ws.openProject(values.project)
+    const srv = await startServer(ws, { port: intOption(values.port, 'port', 0, 0, 65535), staticDir: join(appRoot(), 'out', 'renderer') })
+    if (json) process.stdout.write(JSON.stringify({ url: srv.url, port: srv.port, token: srv.token }) + '\n')
+    else process.stdout.write(`Twinlight browser mode: ${srv.url}\n`)
+    const stop = async () => {
+      await srv.close()
+      await ws.closeProject()
+      process.exit(0)
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    await new Promise(() => {}) // serve until a signal arrives
+    return 0
+  }
+}

@@ -1,0 +1,52 @@
+import type { Handlers } from '../dispatcher'
+import type { Workstation } from '../../workstation'
+import { fromBase64Deflated, deflateLabels, toPayload } from '../../store/labelCodec'
+import type { LabelPatch } from '@shared/contract/methods/annotations'
+
+type Names = 'getLabelMap' | 'applyEdit' | 'undo' | 'redo' | 'getHistory' | 'acceptImage' | 'setRegistration'
+
+export function annotationHandlers(ws: Workstation): Pick<Handlers, Names> {
+  const patchOf = (p: { rect: LabelPatch['rect']; values: Uint8Array } | null): LabelPatch | null =>
+    p ? { rect: p.rect, encoding: 'deflate-base64', data: Buffer.from(deflateLabels(p.values)).toString('base64') } : null
+  return {
+    getLabelMap: ({ imageId, which }) => {
+      const store = ws.project
+      if (which === 'current') {
+        const img = store.images.get(imageId)
+        // Every image can be painted: one without a map starts as all-unlabeled.
+        store.annotations.ensure(imageId, img.width, img.height)
+        const cur = store.annotations.currentDeflated(imageId)!
+        return toPayload(cur.width, cur.height, cur.data)
+      }
+      const p = store.proposals.latestDeflated(imageId, which === 'proposal' ? 'labels' : 'confidence')
+      return p ? toPayload(p.width, p.height, p.data) : null
+    },
+    applyEdit: ({ imageId, label, baseSeq, rect, data }) => {
+      const store = ws.project
+      const values = fromBase64Deflated(data, rect.w * rect.h, `edit "${label}"`)
+      const r = store.annotations.applyEdit(imageId, label, baseSeq, rect, values)
+      const status = store.images.status(imageId)
+      ws.hub.emit('image.changed', { imageId, status })
+      return { history: r.state, status, pixels: r.pixels }
+    },
+    undo: ({ imageId }) => {
+      const r = ws.project.annotations.step(imageId, -1)
+      return { history: r.state, status: ws.project.images.status(imageId), patch: patchOf(r.patch) }
+    },
+    redo: ({ imageId }) => {
+      const r = ws.project.annotations.step(imageId, 1)
+      return { history: r.state, status: ws.project.images.status(imageId), patch: patchOf(r.patch) }
+    },
+    getHistory: ({ imageId, limit }) => ({ state: ws.project.annotations.state(imageId), entries: ws.project.annotations.history(imageId, limit) }),
+    acceptImage: ({ imageId }) => {
+      const r = ws.project.annotations.accept(imageId)
+      ws.hub.emit('image.changed', { imageId, status: r.status })
+      ws.hub.emit('project.changed', { path: ws.project.path })
+      return r
+    },
+    setRegistration: ({ imageId, dx, dy }) => {
+      ws.project.images.setRegistration(imageId, dx, dy)
+      return { dx, dy }
+    }
+  }
+}

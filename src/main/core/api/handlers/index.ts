@@ -1,0 +1,16 @@
+import type { Handlers } from '../dispatcher'
+import type { Workstation } from '../../workstation'
+import { projectHandlers } from './project'
+import { imageHandlers } from './images'
+import { annotationHandlers } from './annotations'
+import { jobHandlers } from './jobs'
+
+/** Every method of the contract, bound to one workstation. TypeScript checks none is missing. */
+export function allHandlers(ws: Workstation): Handlers {
+  return {
+    ...projectHandlers(ws),
+    ...imageHandlers(ws),
+    ...annotationHandlers(ws),
+    ...jobHandlers(ws)
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Schema migrations. `PRAGMA user_version` holds the schema version; each entry upgrades from the
+ * previous version in one transaction. Never edit a shipped migration: append a new one.
+ */
+export const migrations: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE classes (
+  idx INTEGER PRIMARY KEY CHECK (idx BETWEEN 0 AND 255),
+  name TEXT NOT NULL,
+  r INTEGER NOT NULL, g INTEGER NOT NULL, b INTEGER NOT NULL,
+  ignore INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE models (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('base', 'adapter')),
+  parent_id INTEGER REFERENCES models(id),
+  package_path TEXT NOT NULL,
+  adapter BLOB,
+  metrics TEXT,
+  active INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE TABLE images (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  split TEXT NOT NULL DEFAULT 'train',
+  split_order INTEGER,
+  rgb_path TEXT NOT NULL,
+  thermal_path TEXT NOT NULL,
+  thermal_channel INTEGER,
+  thermal_raw_path TEXT,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  thermal_bits INTEGER NOT NULL DEFAULT 8 CHECK (thermal_bits IN (8, 16)),
+  content_hash TEXT,
+  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'prefilled', 'in_review', 'accepted')),
+  reg_dx INTEGER NOT NULL DEFAULT 0,
+  reg_dy INTEGER NOT NULL DEFAULT 0,
+  confidence REAL,
+  class_mask INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (split, name)
+);
+CREATE INDEX images_by_name ON images (name);
+CREATE INDEX images_by_status ON images (status, name);
+CREATE INDEX images_by_split ON images (split, name);
+CREATE INDEX images_by_confidence ON images (confidence);
+-- The current label map of an image (zlib-deflated uint8, row-major) and the head of its history.
+CREATE TABLE annotations (
+  image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  head_seq INTEGER NOT NULL DEFAULT 0,
+  source TEXT NOT NULL CHECK (source IN ('human', 'model', 'import')),
+  model_version_id INTEGER REFERENCES models(id),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+-- One user action: the pixels of rect before and after (deflated). Undo/redo read these.
+CREATE TABLE edits (
+  id INTEGER PRIMARY KEY,
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  label TEXT NOT NULL,
+  x INTEGER NOT NULL, y INTEGER NOT NULL, w INTEGER NOT NULL, h INTEGER NOT NULL,
+  before BLOB NOT NULL,
+  after BLOB NOT NULL,
+  pixels INTEGER NOT NULL,
+  undone INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  UNIQUE (image_id, seq)
+);
+-- Full label maps at meaningful moments (import, model pre-fill, acceptance): the audit trail.
+CREATE TABLE revisions (
+  id INTEGER PRIMARY KEY,
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  source TEXT NOT NULL CHECK (source IN ('human', 'model', 'import')),
+  model_version_id INTEGER REFERENCES models(id),
+  pixels_edited INTEGER NOT NULL DEFAULT 0,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX revisions_by_image ON revisions (image_id, id);
+CREATE TABLE proposals (
+  id INTEGER PRIMARY KEY,
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  model_version_id INTEGER REFERENCES models(id),
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  labels BLOB NOT NULL,
+  confidence BLOB,
+  regions TEXT NOT NULL DEFAULT '[]',
+  mean_confidence REAL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX proposals_by_image ON proposals (image_id, id);
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  params TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled', 'interrupted')),
+  done INTEGER NOT NULL DEFAULT 0,
+  total INTEGER NOT NULL DEFAULT 0,
+  message TEXT NOT NULL DEFAULT '',
+  error TEXT,
+  result TEXT,
+  checkpoint TEXT,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+`
+  }
+]
+
+export const LATEST_SCHEMA = migrations[migrations.length - 1]!.version

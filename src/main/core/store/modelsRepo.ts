@@ -1,0 +1,63 @@
+import type { Db } from './db'
+import type { ModelVersionInfo } from '@shared/contract/types'
+import { ApiError } from '@shared/contract/errors'
+
+interface ModelRow {
+  id: number
+  name: string
+  kind: 'base' | 'adapter'
+  parent_id: number | null
+  package_path: string
+  metrics: string | null
+  active: number
+  created_at: string
+}
+
+function toInfo(r: ModelRow): ModelVersionInfo {
+  return { id: r.id, name: r.name, kind: r.kind, parentId: r.parent_id, packagePath: r.package_path, createdAt: r.created_at, metrics: r.metrics ? JSON.parse(r.metrics) : null }
+}
+
+/** Base packages and adapter versions; exactly one (or none) is active. */
+export class ModelsRepo {
+  constructor(private readonly db: Db) {}
+
+  add(v: { name: string; kind: 'base' | 'adapter'; parentId: number | null; packagePath: string; adapter?: Uint8Array | null; metrics?: unknown }): number {
+    const r = this.db
+      .prepare('INSERT INTO models (name, kind, parent_id, package_path, adapter, metrics) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(v.name, v.kind, v.parentId, v.packagePath, v.adapter ?? null, v.metrics === undefined ? null : JSON.stringify(v.metrics))
+    return Number(r.lastInsertRowid)
+  }
+
+  get(id: number): ModelVersionInfo {
+    const r = this.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined
+    if (!r) throw new ApiError('not_found', `Model version ${id} does not exist in this project.`)
+    return toInfo(r)
+  }
+
+  adapter(id: number): Uint8Array | null {
+    const r = this.db.prepare('SELECT adapter FROM models WHERE id = ?').get(id) as { adapter: Buffer | null } | undefined
+    if (!r) throw new ApiError('not_found', `Model version ${id} does not exist in this project.`)
+    return r.adapter
+  }
+
+  list(): ModelVersionInfo[] {
+    return (this.db.prepare('SELECT * FROM models ORDER BY id').all() as ModelRow[]).map(toInfo)
+  }
+
+  active(): ModelVersionInfo | null {
+    const r = this.db.prepare('SELECT * FROM models WHERE active = 1').get() as ModelRow | undefined
+    return r ? toInfo(r) : null
+  }
+
+  activate(id: number): void {
+    this.get(id)
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE models SET active = 0 WHERE active = 1').run()
+      this.db.prepare('UPDATE models SET active = 1 WHERE id = ?').run(id)
+    })()
+  }
+
+  setMetrics(id: number, metrics: unknown): void {
+    this.db.prepare('UPDATE models SET metrics = ? WHERE id = ?').run(JSON.stringify(metrics), id)
+  }
+}

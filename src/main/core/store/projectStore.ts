@@ -1,0 +1,123 @@
+import { dirname, isAbsolute, relative, resolve, sep, posix } from 'node:path'
+import type { ClassInfo, ModelVersionInfo, ProjectSummary } from '@shared/contract/types'
+import { openDatabase, type Db } from './db'
+import { LATEST_SCHEMA } from './migrations'
+import { ImagesRepo } from './imagesRepo'
+import { AnnotationsRepo } from './annotationsRepo'
+import { JobsRepo } from './jobsRepo'
+import { ModelsRepo } from './modelsRepo'
+import { ProposalsRepo } from './proposalsRepo'
+
+/**
+ * One open project file. Repositories share the connection; image paths are stored relative to
+ * the project file's folder so a project and its dataset can move together.
+ */
+export class ProjectStore {
+  readonly images: ImagesRepo
+  readonly annotations: AnnotationsRepo
+  readonly jobs: JobsRepo
+  readonly models: ModelsRepo
+  readonly proposals: ProposalsRepo
+  readonly dir: string
+
+  private constructor(readonly path: string, readonly db: Db) {
+    this.dir = dirname(path)
+    this.images = new ImagesRepo(db)
+    this.annotations = new AnnotationsRepo(db)
+    this.jobs = new JobsRepo(db)
+    this.models = new ModelsRepo(db)
+    this.proposals = new ProposalsRepo(db)
+  }
+
+  static create(path: string, opts: { name?: string; classes: ClassInfo[] }): ProjectStore {
+    const abs = resolve(path)
+    const store = new ProjectStore(abs, openDatabase(abs, { create: true }))
+    store.db.transaction(() => {
+      store.setMeta('name', opts.name ?? defaultName(abs))
+      store.setClasses(opts.classes)
+    })()
+    return store
+  }
+
+  /**
+   * Opens a project. The owning process (app, server) passes `recover` so that jobs left running by
+   * a crash become resumable; readers such as `twinlight info` must not touch another process's jobs.
+   */
+  static open(path: string, opts: { recover: boolean } = { recover: true }): ProjectStore {
+    const abs = resolve(path)
+    const store = new ProjectStore(abs, openDatabase(abs, { create: false }))
+    if (opts.recover) store.jobs.markInterrupted()
+    return store
+  }
+
+  close(): void {
+    if (this.db.open) {
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)')
+      } catch {
+        /* another reader holds the WAL; the next open checkpoints */
+      }
+      this.db.close()
+    }
+  }
+
+  get name(): string {
+    return this.getMeta('name') ?? defaultName(this.path)
+  }
+
+  getMeta(key: string): string | null {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value)
+  }
+
+  classes(): ClassInfo[] {
+    const rows = this.db.prepare('SELECT idx, name, r, g, b, ignore FROM classes ORDER BY idx').all() as { idx: number; name: string; r: number; g: number; b: number; ignore: number }[]
+    return rows.map((r) => ({ index: r.idx, name: r.name, color: [r.r, r.g, r.b], ignore: r.ignore === 1 }))
+  }
+
+  /** Replaces the class table (the dataset's own indices, never renumbered). */
+  setClasses(classes: ClassInfo[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM classes').run()
+      const ins = this.db.prepare('INSERT INTO classes (idx, name, r, g, b, ignore) VALUES (?, ?, ?, ?, ?, ?)')
+      for (const c of classes) ins.run(c.index, c.name, c.color[0], c.color[1], c.color[2], c.ignore ? 1 : 0)
+    })()
+  }
+
+  /** Stores a path relative to the project folder (posix separators), or absolute if on another drive. */
+  toStoredPath(p: string): string {
+    const rel = relative(this.dir, resolve(p))
+    if (isAbsolute(rel)) return resolve(p)
+    return rel.split(sep).join(posix.sep)
+  }
+
+  resolvePath(stored: string): string {
+    return isAbsolute(stored) ? stored : resolve(this.dir, stored)
+  }
+
+  activeModel(): ModelVersionInfo | null {
+    return this.models.active()
+  }
+
+  summary(): ProjectSummary {
+    const counts = this.images.counts()
+    return {
+      path: this.path,
+      name: this.name,
+      schemaVersion: LATEST_SCHEMA,
+      imageCount: counts.new + counts.prefilled + counts.in_review + counts.accepted,
+      counts,
+      classes: this.classes(),
+      splits: this.images.splits(),
+      activeModel: this.models.active()
+    }
+  }
+}
+
+function defaultName(path: string): string {
+  const base = path.split(/[\\/]/).pop() ?? 'project'
+  return base.replace(/\.twinlight$/i, '')
+}

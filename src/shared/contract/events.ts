@@ -1,0 +1,36 @@
+import { z } from 'zod'
+import { event, type PayloadOf } from './define'
+
+const jobKind = z.enum(['import', 'prefill', 'train', 'export', 'demo'])
+const jobState = z.enum(['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'])
+
+/** Events pushed from main to every connected renderer. */
+export const events = {
+  /** Progress of a long job; pushed at most ~10 times a second per job. */
+  'job.progress': event(
+    z.object({
+      jobId: z.number(),
+      kind: jobKind,
+      state: jobState,
+      done: z.number(),
+      total: z.number(),
+      /** Items per second over the recent window. */
+      rate: z.number(),
+      /** Seconds left at the current rate, null when unknown. */
+      eta: z.number().nullable(),
+      message: z.string(),
+      /** Free-form extra (e.g. a loss value for training). */
+      detail: z.record(z.string(), z.unknown()).optional()
+    }),
+    'A job made progress or changed state.'
+  ),
+  /** The open project changed (opened, closed, counts changed). */
+  'project.changed': event(z.object({ path: z.string().nullable() }), 'Project opened, closed or its summary changed.'),
+  /** An image's status or label map changed (by another window, a job or an import). */
+  'image.changed': event(z.object({ imageId: z.number(), status: z.string() }), 'An image changed.')
+}
+
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventPayload<E extends EventName> = PayloadOf<Events[E]>
+export const eventNames = Object.keys(events) as EventName[]

@@ -1,0 +1,8 @@
+export * from './define'
+export * from './errors'
+export * from './events'
+export * from './types'
+export * from './client'
+export * from './labelPayload'
+export { methods, methodNames, type Methods, type MethodName } from './methods'
+export type * from './methods/annotations'

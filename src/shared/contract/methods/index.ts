@@ -1,0 +1,20 @@
+import { annotationMethods } from './annotations'
+import { imageMethods } from './images'
+import { jobMethods } from './jobs'
+import { projectMethods } from './project'
+
+/**
+ * The whole workstation API as one table. Electron IPC handlers, the preload bridge, the HTTP
+ * server and the renderer's client are all generated from it; add a method here (in its area
+ * file) and every transport carries it.
+ */
+export const methods = {
+  ...projectMethods,
+  ...imageMethods,
+  ...annotationMethods,
+  ...jobMethods
+}
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export const methodNames = Object.keys(methods) as MethodName[]
