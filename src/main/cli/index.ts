@@ -1,6 +1,8 @@
 import { makeOut } from './output'
 import { serveCommand } from './commands/serve'
 import { infoCommand } from './commands/info'
+import { importCommand } from './commands/import'
+import { demoCommand } from './commands/demo'
 
 export interface Command {
   name: string
@@ -9,7 +11,7 @@ export interface Command {
   run(argv: string[], json: boolean): Promise<number>
 }
 
-const commands: Command[] = [serveCommand, infoCommand]
+const commands: Command[] = [serveCommand, infoCommand, importCommand, demoCommand]
 
 function help(): string {
   const lines = ['Twinlight — RGB-thermal segmentation labelling workstation', '', 'Usage: twinlight <command> [options]   (add --json for machine-readable output)', '', 'Commands:']

@@ -1,6 +1,7 @@
 import type { Workstation } from './workstation'
+import { registerImportJob } from './project/importJob'
 
 /** Registers every kind of long work with the job runner (import, pre-fill, train, export). */
-export function registerJobs(_ws: Workstation): void {
-  // Job kinds arrive with their issues: datasets (import/export), inference (prefill), training (train).
+export function registerJobs(ws: Workstation): void {
+  registerImportJob(ws)
 }

@@ -1,4 +1,5 @@
 import { annotationMethods } from './annotations'
+import { datasetMethods } from './datasets'
 import { imageMethods } from './images'
 import { jobMethods } from './jobs'
 import { projectMethods } from './project'
@@ -12,7 +13,8 @@ export const methods = {
   ...projectMethods,
   ...imageMethods,
   ...annotationMethods,
-  ...jobMethods
+  ...jobMethods,
+  ...datasetMethods
 }
 
 export type Methods = typeof methods

@@ -4,6 +4,7 @@ import { projectHandlers } from './project'
 import { imageHandlers } from './images'
 import { annotationHandlers } from './annotations'
 import { jobHandlers } from './jobs'
+import { datasetHandlers } from './datasets'
 
 /** Every method of the contract, bound to one workstation. TypeScript checks none is missing. */
 export function allHandlers(ws: Workstation): Handlers {
@@ -11,6 +12,7 @@ export function allHandlers(ws: Workstation): Handlers {
     ...projectHandlers(ws),
     ...imageHandlers(ws),
     ...annotationHandlers(ws),
-    ...jobHandlers(ws)
+    ...jobHandlers(ws),
+    ...datasetHandlers(ws)
   }
 }

@@ -1,0 +1,45 @@
+import type { Command } from '../index'
+import { parse } from '../args'
+import { defaultDataDir } from '../dataDir'
+import { Workstation } from '../../core/workstation'
+import { registerJobs } from '../../core/registerJobs'
+import { classPreset } from '../../core/classPresets'
+import { runJobCli } from '../jobCli'
+import { makeOut } from '../output'
+import { ApiError } from '@shared/contract/errors'
+import { DATASET_FORMATS } from '@shared/formats/layouts'
+import type { ImportJobResult } from '../../core/project/importJob'
+import { existsSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
+
+const usage = `twinlight import <dataset-dir> [--project FILE] [--format ${DATASET_FORMATS.join('|')}] [--as-proposals] [--json]`
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'Import a dataset folder (MFNet, CMX, SARTM, PST900, FMB, folder pairs) into a project.',
+  usage,
+  async run(argv, json) {
+    const { values, positionals } = parse(argv, { project: { type: 'string' }, format: { type: 'string' }, 'as-proposals': { type: 'boolean' } }, usage)
+    if (positionals.length !== 1) throw new ApiError('invalid_argument', `import needs one dataset folder.\nUsage: ${usage}`)
+    const format = values.format
+    if (format !== undefined && !(DATASET_FORMATS as readonly string[]).includes(format)) throw new ApiError('invalid_argument', `Unknown --format ${format}; use one of ${DATASET_FORMATS.join(', ')}.`)
+    const dir = resolve(positionals[0]!)
+    const project = resolve(values.project ?? `${basename(dir)}.twinlight`)
+    const ws = new Workstation({ dataDir: defaultDataDir(), transport: 'http' })
+    registerJobs(ws)
+    if (existsSync(project)) await ws.openProject(project)
+    else await ws.createProject(project, undefined, classPreset('mfnet'))
+    try {
+      const job = await runJobCli(ws, 'import', { dir, ...(format ? { format } : {}), asProposals: values['as-proposals'] !== undefined }, 'import')
+      const out = makeOut(json)
+      if (job.state !== 'done') throw new ApiError(job.state === 'cancelled' ? 'cancelled' : 'bad_input', job.error ?? `Import ${job.state}.`)
+      const r = job.result as ImportJobResult
+      const lines = [`Imported ${r.imported} images (${r.format}) into ${ws.project.path}${r.skipped ? `; ${r.skipped} already there` : ''}.`]
+      if (r.problems.length) lines.push(`${r.problems.length} file(s) skipped:`, ...r.problems.map((p) => `  ${p.file}: ${p.reason}`))
+      out.print(lines.join('\n'), { project: ws.project.path, ...r })
+      return r.problems.length ? 3 : 0
+    } finally {
+      await ws.closeProject()
+    }
+  }
+}
