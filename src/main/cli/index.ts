@@ -3,6 +3,7 @@ import { serveCommand } from './commands/serve'
 import { infoCommand } from './commands/info'
 import { importCommand } from './commands/import'
 import { demoCommand } from './commands/demo'
+import { exportCommand } from './commands/export'
 
 export interface Command {
   name: string
@@ -11,7 +12,7 @@ export interface Command {
   run(argv: string[], json: boolean): Promise<number>
 }
 
-const commands: Command[] = [serveCommand, infoCommand, importCommand, demoCommand]
+const commands: Command[] = [serveCommand, infoCommand, importCommand, exportCommand, demoCommand]
 
 function help(): string {
   const lines = ['Twinlight — RGB-thermal segmentation labelling workstation', '', 'Usage: twinlight <command> [options]   (add --json for machine-readable output)', '', 'Commands:']

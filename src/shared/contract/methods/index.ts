@@ -2,7 +2,9 @@ import { annotationMethods } from './annotations'
 import { datasetMethods } from './datasets'
 import { imageMethods } from './images'
 import { jobMethods } from './jobs'
+import { modelMethods } from './models'
 import { projectMethods } from './project'
+import { trainingMethods } from './training'
 
 /**
  * The whole workstation API as one table. Electron IPC handlers, the preload bridge, the HTTP
@@ -14,7 +16,9 @@ export const methods = {
   ...imageMethods,
   ...annotationMethods,
   ...jobMethods,
-  ...datasetMethods
+  ...datasetMethods,
+  ...modelMethods,
+  ...trainingMethods
 }
 
 export type Methods = typeof methods

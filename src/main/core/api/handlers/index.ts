@@ -5,6 +5,8 @@ import { imageHandlers } from './images'
 import { annotationHandlers } from './annotations'
 import { jobHandlers } from './jobs'
 import { datasetHandlers } from './datasets'
+import { modelHandlers } from './models'
+import { trainingHandlers } from './training'
 
 /** Every method of the contract, bound to one workstation. TypeScript checks none is missing. */
 export function allHandlers(ws: Workstation): Handlers {
@@ -13,6 +15,8 @@ export function allHandlers(ws: Workstation): Handlers {
     ...imageHandlers(ws),
     ...annotationHandlers(ws),
     ...jobHandlers(ws),
-    ...datasetHandlers(ws)
+    ...datasetHandlers(ws),
+    ...modelHandlers(ws),
+    ...trainingHandlers(ws)
   }
 }

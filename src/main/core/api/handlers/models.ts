@@ -1,0 +1,63 @@
+import type { Handlers } from '../dispatcher'
+import type { Workstation } from '../../workstation'
+import type { ModelList } from '@shared/contract/methods/models'
+import { ensureBaseModel, resolveVersion } from '../../models/modelVersions'
+import { inference } from '../../models/context'
+import { loadModelPackage } from '../../models/packageLoader'
+import { setClassMapping } from '../../models/classMap'
+import { epLabel } from '../../models/ep'
+
+type ModelHandlers = Pick<Handlers, 'startPrefill' | 'listModels' | 'activateModel' | 'listRegions' | 'getCacheStats' | 'setClassMapping' | 'getExecutionInfo'>
+
+async function modelList(ws: Workstation): Promise<ModelList> {
+  const store = ws.project
+  if (!store.models.list().some((m) => m.kind === 'base')) {
+    try {
+      await ensureBaseModel(store)
+    } catch {
+      /* no embedded package in this build: the list is simply empty */
+    }
+  }
+  return { activeId: store.models.active()?.id ?? null, models: store.models.list() }
+}
+
+export function modelHandlers(ws: Workstation): ModelHandlers {
+  return {
+    startPrefill: (args) => {
+      void ws.project // a clear "no project open" before a job row is written
+      return ws.jobs.start('prefill', args)
+    },
+    listModels: () => modelList(ws),
+    activateModel: async ({ id }) => {
+      ws.project.models.activate(id)
+      ws.hub.emit('project.changed', { path: ws.project.path })
+      return modelList(ws)
+    },
+    listRegions: ({ imageId }) => {
+      const store = ws.project
+      store.images.get(imageId) // not_found for an unknown image
+      const p = store.proposals.latest(imageId)
+      if (!p) return null
+      return { imageId, modelVersionId: p.modelVersionId, width: p.width, height: p.height, regions: p.regions }
+    },
+    getCacheStats: () => inference(ws).cache.stats(),
+    setClassMapping: async ({ modelVersionId, mapping }) => {
+      const v = await resolveVersion(ws.project, modelVersionId)
+      const pkg = await loadModelPackage(v.packageDir)
+      setClassMapping(ws.project, pkg.manifest, mapping)
+      return { model: pkg.manifest.id, mapping }
+    },
+    getExecutionInfo: ({ forceCpu }) => {
+      const st = inference(ws)
+      if (forceCpu !== undefined) st.forceCpu = forceCpu
+      const ep = st.lastEp
+      return {
+        name: ep ? epLabel(ep.name) : null,
+        reason: ep?.reason ?? null,
+        forceCpu: st.forceCpu,
+        threads: ep?.threads ?? null,
+        attempts: (ep?.attempts ?? []).map((a) => ({ name: epLabel(a.name), chosen: a.chosen, reason: a.reason }))
+      }
+    }
+  }
+}
