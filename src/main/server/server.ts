@@ -24,7 +24,7 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-const MAX_BODY = 80 * 1024 * 1024
+const MAX_BODY = 16 * 1024 * 1024
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -44,15 +44,29 @@ function sendError(res: ServerResponse, error: ApiErrorBody): void {
   send(res, errorCodes[error.code] ?? 500, { 'content-type': 'application/json' }, JSON.stringify({ error }))
 }
 
+/**
+ * Reads a request body up to MAX_BODY. Past the limit the rest is drained and discarded before the
+ * 413 goes out: answering mid-upload would reset the client's connection instead of telling it why.
+ */
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = []
   let size = 0
+  let tooLarge = Number(req.headers['content-length'] ?? 0) > MAX_BODY
   for await (const chunk of req) {
     size += (chunk as Buffer).length
-    if (size > MAX_BODY) throw Object.assign(new Error('too large'), { tooLarge: true })
-    chunks.push(chunk as Buffer)
+    if (size > MAX_BODY) tooLarge = true
+    if (!tooLarge) chunks.push(chunk as Buffer)
   }
+  if (tooLarge) throw Object.assign(new Error('too large'), { tooLarge: true })
   return Buffer.concat(chunks)
+}
+
+/** Discards an unread request body so an early answer reaches the client instead of a reset. */
+async function drain(req: IncomingMessage): Promise<void> {
+  if (req.readableEnded) return
+  for await (const _chunk of req) {
+    /* discard */
+  }
 }
 
 async function serveStatic(res: ServerResponse, staticDir: string, pathname: string): Promise<void> {
@@ -72,13 +86,22 @@ async function serveStatic(res: ServerResponse, staticDir: string, pathname: str
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, ws: Workstation, dispatcher: Dispatcher, opts: Required<ServerOptions>): Promise<void> {
-  if (!hostAllowed(req, opts.port)) return send(res, 421, { 'content-type': 'text/plain' }, 'Misdirected request: unexpected Host header.')
-  if (!originAllowed(req, opts.port)) return sendError(res, { code: 'forbidden', message: 'Cross-origin requests are refused.' })
+  const early = await route(req, res, ws, dispatcher, opts)
+  if (early) {
+    await drain(req)
+    early()
+  }
+}
+
+/** Answers a request; refusals that never read the body come back as a thunk, sent after draining it. */
+async function route(req: IncomingMessage, res: ServerResponse, ws: Workstation, dispatcher: Dispatcher, opts: Required<ServerOptions>): Promise<(() => void) | void> {
+  if (!hostAllowed(req, opts.port)) return () => send(res, 421, { 'content-type': 'text/plain' }, 'Misdirected request: unexpected Host header.')
+  if (!originAllowed(req, opts.port)) return () => sendError(res, { code: 'forbidden', message: 'Cross-origin requests are refused.' })
   const url = new URL(req.url ?? '/', `http://127.0.0.1:${opts.port}`)
   const { pathname } = url
   if (pathname.startsWith('/api/')) {
-    if (!tokenMatches(opts.token, req.headers['x-twinlight-token'] as string | undefined)) return sendError(res, { code: 'unauthorized', message: 'Missing or wrong token.' })
-    if (req.method !== 'POST') return send(res, 405, { allow: 'POST', 'content-type': 'text/plain' }, 'Use POST.')
+    if (!tokenMatches(opts.token, req.headers['x-twinlight-token'] as string | undefined)) return () => sendError(res, { code: 'unauthorized', message: 'Missing or wrong token.' })
+    if (req.method !== 'POST') return () => send(res, 405, { allow: 'POST', 'content-type': 'text/plain' }, 'Use POST.')
     let args: unknown = {}
     try {
       const body = await readBody(req)
@@ -92,11 +115,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, ws: Workstation
     return sendError(res, out.error)
   }
   if (pathname.startsWith('/media/')) {
-    if (!tokenMatches(opts.token, url.searchParams.get('t'))) return sendError(res, { code: 'unauthorized', message: 'Missing or wrong token.' })
+    if (!tokenMatches(opts.token, url.searchParams.get('t'))) return () => sendError(res, { code: 'unauthorized', message: 'Missing or wrong token.' })
     const m = await handleMedia(ws, pathname, url.searchParams)
     return send(res, m.status, m.headers, m.body)
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { 'content-type': 'text/plain' }, 'Method not allowed')
+  if (req.method !== 'GET' && req.method !== 'HEAD') return () => send(res, 405, { 'content-type': 'text/plain' }, 'Method not allowed')
   return serveStatic(res, opts.staticDir, pathname)
 }
 

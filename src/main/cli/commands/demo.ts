@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { Command } from '../index'
-import { parse, intOption } from '../args'
+import { parse, intOption, str, flag } from '../args'
 import { defaultDataDir } from '../dataDir'
 import { Workstation } from '../../core/workstation'
 import { registerJobs } from '../../core/registerJobs'
@@ -19,7 +19,7 @@ export const demoCommand: Command = {
     const ws = new Workstation({ dataDir: defaultDataDir(), transport: 'http' })
     registerJobs(ws)
     const bar = progressBar('generate')
-    const store = await createDemo(ws, dir, { count: intOption(values.count, 'count', DEMO_COUNT, 1, 100000), seed: intOption(values.seed, 'seed', DEMO_SEED), onProgress: bar })
+    const store = await createDemo(ws, dir, { count: intOption(str(values, 'count'), 'count', DEMO_COUNT, 1, 100000), seed: intOption(str(values, 'seed'), 'seed', DEMO_SEED), onProgress: bar })
     const s = store.summary()
     makeOut(json).print(`Demo project ${s.path}: ${s.imageCount} images (${s.splits.join(', ')}). Open it with: twinlight serve --project ${s.path}`, s)
     await ws.closeProject()

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { Command } from '../index'
-import { parse } from '../args'
+import { parse, str, flag } from '../args'
 import { defaultDataDir } from '../dataDir'
 import { Workstation } from '../../core/workstation'
 import { registerJobs } from '../../core/registerJobs'
@@ -23,17 +23,17 @@ export const exportCommand: Command = {
       usage
     )
     if (positionals.length !== 2) throw new ApiError('invalid_argument', `export needs a project and a target folder.\nUsage: ${usage}`)
-    const format = values.format
+    const format = str(values, 'format')
     if (!format || !(EXPORT_FORMATS as readonly string[]).includes(format)) throw new ApiError('invalid_argument', `--format must be one of ${EXPORT_FORMATS.join(', ')}.`)
-    const statuses = (values.status ?? 'accepted').split(',')
+    const statuses = (str(values, 'status') ?? 'accepted').split(',')
     for (const s of statuses) if (!(imageStatuses as readonly string[]).includes(s)) throw new ApiError('invalid_argument', `Unknown --status ${s}; use ${imageStatuses.join(', ')}.`)
-    const fmb = values['fmb-labels'] ?? 'raw'
+    const fmb = str(values, 'fmb-labels') ?? 'raw'
     if (fmb !== 'raw' && fmb !== 'shifted') throw new ApiError('invalid_argument', '--fmb-labels must be raw or shifted.')
     const ws = new Workstation({ dataDir: defaultDataDir(), transport: 'http' })
     registerJobs(ws)
     await ws.openProject(positionals[0]!)
     try {
-      const params = { dir: resolve(positionals[1]!), format, statuses, ...(values.split ? { splits: values.split.split(',') } : {}), fmbLabels: fmb, overwrite: values.overwrite !== undefined }
+      const params = { dir: resolve(positionals[1]!), format, statuses, ...(str(values, 'split') ? { splits: str(values, 'split')!.split(',') } : {}), fmbLabels: fmb, overwrite: flag(values, 'overwrite') }
       const job = await runJobCli(ws, 'export', params, 'export')
       if (job.state !== 'done') throw new ApiError(job.state === 'cancelled' ? 'cancelled' : 'bad_input', job.error ?? `Export ${job.state}.`)
       const r = job.result as { target: string; exported: number; format: string }

@@ -1,5 +1,5 @@
 import type { Command } from '../index'
-import { parse } from '../args'
+import { parse, str, flag } from '../args'
 import { defaultDataDir } from '../dataDir'
 import { Workstation } from '../../core/workstation'
 import { registerJobs } from '../../core/registerJobs'
@@ -21,16 +21,16 @@ export const importCommand: Command = {
   async run(argv, json) {
     const { values, positionals } = parse(argv, { project: { type: 'string' }, format: { type: 'string' }, 'as-proposals': { type: 'boolean' } }, usage)
     if (positionals.length !== 1) throw new ApiError('invalid_argument', `import needs one dataset folder.\nUsage: ${usage}`)
-    const format = values.format
+    const format = str(values, 'format')
     if (format !== undefined && !(DATASET_FORMATS as readonly string[]).includes(format)) throw new ApiError('invalid_argument', `Unknown --format ${format}; use one of ${DATASET_FORMATS.join(', ')}.`)
     const dir = resolve(positionals[0]!)
-    const project = resolve(values.project ?? `${basename(dir)}.twinlight`)
+    const project = resolve(str(values, 'project') ?? `${basename(dir)}.twinlight`)
     const ws = new Workstation({ dataDir: defaultDataDir(), transport: 'http' })
     registerJobs(ws)
     if (existsSync(project)) await ws.openProject(project)
     else await ws.createProject(project, undefined, classPreset('mfnet'))
     try {
-      const job = await runJobCli(ws, 'import', { dir, ...(format ? { format } : {}), asProposals: values['as-proposals'] !== undefined }, 'import')
+      const job = await runJobCli(ws, 'import', { dir, ...(format ? { format } : {}), asProposals: flag(values, 'as-proposals') }, 'import')
       const out = makeOut(json)
       if (job.state !== 'done') throw new ApiError(job.state === 'cancelled' ? 'cancelled' : 'bad_input', job.error ?? `Import ${job.state}.`)
       const r = job.result as ImportJobResult

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import type { Command } from '../index'
-import { parse, intOption } from '../args'
+import { parse, intOption, str, flag } from '../args'
 import { defaultDataDir } from '../dataDir'
 import { Workstation } from '../../core/workstation'
 import { startServer } from '../../server/server'
@@ -15,10 +15,11 @@ export const serveCommand: Command = {
   usage,
   async run(argv, json) {
     const { values } = parse(argv, { port: { type: 'string' }, project: { type: 'string' }, 'data-dir': { type: 'string' } }, usage)
-    const ws = new Workstation({ dataDir: values['data-dir'] ?? defaultDataDir(), transport: 'http' })
+    const ws = new Workstation({ dataDir: str(values, 'data-dir') ?? defaultDataDir(), transport: 'http' })
     registerJobs(ws)
-    if (values.project) await ws.openProject(values.project)
-    const srv = await startServer(ws, { port: intOption(values.port, 'port', 0, 0, 65535), staticDir: join(appRoot(), 'out', 'renderer') })
+    const project = str(values, 'project')
+    if (project) await ws.openProject(project)
+    const srv = await startServer(ws, { port: intOption(str(values, 'port'), 'port', 0, 0, 65535), staticDir: join(appRoot(), 'out', 'renderer') })
     if (json) process.stdout.write(JSON.stringify({ url: srv.url, port: srv.port, token: srv.token }) + '\n')
     else process.stdout.write(`Twinlight browser mode: ${srv.url}\n`)
     const stop = async () => {

@@ -8,8 +8,8 @@ export const rect = z
   .object({ x: z.number().int().min(0), y: z.number().int().min(0), w: z.number().int().positive(), h: z.number().int().positive() })
   .strict()
 
-/** Base64 of zlib-deflated uint8 pixels; capped so a single call stays bounded (≈ 64 MiB of text). */
-export const deflated = z.string().max(64 * 1024 * 1024)
+/** Base64 of zlib-deflated uint8 pixels; capped so a single call stays bounded (the server takes 16 MiB bodies). */
+export const deflated = z.string().max(15 * 1024 * 1024)
 
 export interface HistoryEntry {
   seq: number
