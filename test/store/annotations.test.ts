@@ -52,6 +52,44 @@ describe('annotations', () => {
     again.close()
   })
 
+  it('keeps saves as deltas, materialises every 32 edits, and undoes across that boundary', () => {
+    const { s, id, path } = project()
+    s.annotations.ensure(id, 8, 6)
+    const expected: number[][] = [[...new Uint8Array(48)]]
+    for (let k = 0; k < 40; k++) {
+      s.annotations.applyEdit(id, `px ${k}`, k, { x: k % 8, y: Math.floor(k / 8) % 6, w: 1, h: 1 }, fill(1, 1 + (k % 8)))
+      const m = [...expected.at(-1)!]
+      m[(Math.floor(k / 8) % 6) * 8 + (k % 8)] = 1 + (k % 8)
+      expected.push(m)
+    }
+    const row = () => s.db.prepare('SELECT data_seq, head_seq FROM annotations WHERE image_id = ?').get(id)
+    expect(row()).toEqual({ data_seq: 32, head_seq: 40 })
+    for (let k = 40; k > 28; k--) {
+      s.annotations.step(id, -1)
+      expect([...s.annotations.current(id)!.labels], `after undo to ${k - 1}`).toEqual(expected[k - 1])
+    }
+    expect(row()).toEqual({ data_seq: 28, head_seq: 28 })
+    s.close()
+    const again = ProjectStore.open(path)
+    expect([...again.annotations.current(id)!.labels]).toEqual(expected[28])
+    again.annotations.step(id, 1)
+    expect([...again.annotations.current(id)!.labels]).toEqual(expected[29])
+    again.close()
+  })
+
+  it('a failed save (read-only file) throws and leaves memory and file consistent', () => {
+    const { s, id, path } = project()
+    s.annotations.ensure(id, 8, 6)
+    s.annotations.applyEdit(id, 'ok', 0, { x: 0, y: 0, w: 1, h: 1 }, fill(1, 2))
+    s.db.pragma('query_only = ON') // every write now fails, as on a read-only file
+    expect(() => s.annotations.applyEdit(id, 'fails', 1, { x: 1, y: 0, w: 1, h: 1 }, fill(1, 3))).toThrow()
+    s.db.pragma('query_only = OFF')
+    expect([...s.annotations.current(id)!.labels.subarray(0, 2)]).toEqual([2, 0])
+    expect(s.annotations.state(id).head).toBe(1)
+    s.close()
+    expect(ProjectStore.open(path).annotations.current(id)!.labels[1]).toBe(0)
+  })
+
   it('drops the redo branch when a new edit follows an undo, and rejects stale or out-of-bounds edits', () => {
     const { s, id } = project()
     s.annotations.ensure(id, 8, 6)

@@ -4,6 +4,7 @@ import type { HistoryEntry, HistoryState } from '@shared/contract/methods/annota
 import { ApiError } from '@shared/contract/errors'
 import { deflateLabels, inflateLabels, readRect, writeRect } from './labelCodec'
 import { classMaskOf } from './imagesRepo'
+import { LabelMapCache } from './labelMapCache'
 
 export type RevisionSource = 'human' | 'model' | 'import'
 export interface Rect {
@@ -16,46 +17,55 @@ interface AnnRow {
   width: number
   height: number
   data: Buffer
+  data_seq: number
   head_seq: number
   source: RevisionSource
   model_version_id: number | null
+  updated_at: string
 }
 interface EditRow {
   id: number
   seq: number
-  label: string
   x: number
   y: number
   w: number
   h: number
   before: Buffer
   after: Buffer
-  pixels: number
-  undone: number
 }
 
+/** Edits kept as deltas before the full map is rewritten (bounds load cost and WAL growth). */
+const MATERIALIZE_EVERY = 32
+
 /**
- * Current label maps, their undo history and their revisions. Every public method that writes runs
- * in one transaction, so a crash leaves either the whole action or none of it.
+ * Current label maps, their undo history and their revisions.
+ *
+ * A save writes only its delta (rect before/after) and moves the history head: the stored full
+ * map (`data`, as of `data_seq`) is rewritten every MATERIALIZE_EVERY edits, on accept and on
+ * replace. The current map = data + edits (data_seq, head_seq]. Every public write is one
+ * transaction, so a crash keeps either the whole action or none of it.
  */
 export class AnnotationsRepo {
+  private readonly cache = new LabelMapCache(12)
+
   constructor(private readonly db: Db) {}
 
+  /** The current map (a copy the caller may keep or change). */
   current(imageId: number): { width: number; height: number; labels: Uint8Array; headSeq: number; source: RevisionSource; modelVersionId: number | null } | null {
-    const r = this.db.prepare('SELECT width, height, data, head_seq, source, model_version_id FROM annotations WHERE image_id = ?').get(imageId) as AnnRow | undefined
-    if (!r) return null
-    return {
-      width: r.width,
-      height: r.height,
-      labels: inflateLabels(r.data, r.width * r.height, `label map of image ${imageId}`),
-      headSeq: r.head_seq,
-      source: r.source,
-      modelVersionId: r.model_version_id
-    }
+    const m = this.load(imageId)
+    if (!m) return null
+    return { width: m.row.width, height: m.row.height, labels: m.labels.slice(), headSeq: m.row.head_seq, source: m.row.source, modelVersionId: m.row.model_version_id }
   }
 
+  /** The current map, deflated (materialised first when deltas are pending). */
   currentDeflated(imageId: number): { width: number; height: number; data: Buffer } | null {
-    return (this.db.prepare('SELECT width, height, data FROM annotations WHERE image_id = ?').get(imageId) as { width: number; height: number; data: Buffer } | undefined) ?? null
+    let row = this.row(imageId)
+    if (!row) return null
+    if (row.data_seq !== row.head_seq) {
+      this.db.transaction(() => this.materialize(imageId))()
+      row = this.row(imageId)!
+    }
+    return { width: row.width, height: row.height, data: row.data }
   }
 
   /**
@@ -65,13 +75,14 @@ export class AnnotationsRepo {
   replace(imageId: number, width: number, height: number, labels: Uint8Array, source: RevisionSource, modelVersionId: number | null): number {
     if (labels.length !== width * height) throw new ApiError('invalid_argument', `Label map of image ${imageId} has ${labels.length} pixels, expected ${width}x${height}.`)
     const blob = deflateLabels(labels)
+    this.cache.drop(imageId)
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM edits WHERE image_id = ?').run(imageId)
       this.db
         .prepare(
-          `INSERT INTO annotations (image_id, width, height, data, head_seq, source, model_version_id, updated_at)
-           VALUES (?, ?, ?, ?, 0, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-           ON CONFLICT (image_id) DO UPDATE SET width = excluded.width, height = excluded.height, data = excluded.data, head_seq = 0,
+          `INSERT INTO annotations (image_id, width, height, data, data_seq, head_seq, source, model_version_id, updated_at)
+           VALUES (?, ?, ?, ?, 0, 0, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+           ON CONFLICT (image_id) DO UPDATE SET width = excluded.width, height = excluded.height, data = excluded.data, data_seq = 0, head_seq = 0,
              source = excluded.source, model_version_id = excluded.model_version_id, updated_at = excluded.updated_at`
         )
         .run(imageId, width, height, blob, source, modelVersionId)
@@ -92,43 +103,55 @@ export class AnnotationsRepo {
 
   /** Saves one user action. Returns the changed pixel count and the new history state. */
   applyEdit(imageId: number, label: string, baseSeq: number, rect: Rect, values: Uint8Array): { pixels: number; state: HistoryState } {
-    return this.db.transaction(() => {
-      const cur = this.current(imageId)
-      if (!cur) throw new ApiError('not_found', `Image ${imageId} has no label map yet.`)
-      if (baseSeq !== cur.headSeq) {
-        throw new ApiError('conflict', `Image ${imageId} changed since it was loaded (history at ${cur.headSeq}, edit based on ${baseSeq}); reload it.`)
+    return this.guard(imageId, () => {
+      const m = this.load(imageId)
+      if (!m) throw new ApiError('not_found', `Image ${imageId} has no label map yet.`)
+      const { row, labels } = m
+      if (baseSeq !== row.head_seq) {
+        throw new ApiError('conflict', `Image ${imageId} changed since it was loaded (history at ${row.head_seq}, edit based on ${baseSeq}); reload it.`)
       }
-      checkRect(rect, cur.width, cur.height, imageId)
+      checkRect(rect, row.width, row.height, imageId)
       if (values.length !== rect.w * rect.h) throw new ApiError('invalid_argument', `Edit data has ${values.length} pixels, rect needs ${rect.w * rect.h}.`)
-      const before = readRect(cur.labels, cur.width, rect)
-      const pixels = writeRect(cur.labels, cur.width, rect, values)
-      const seq = cur.headSeq + 1
+      const before = readRect(labels, row.width, rect)
+      const pixels = writeRect(labels, row.width, rect, values)
+      const seq = row.head_seq + 1
       // A new action drops the redo branch, as every editor does.
       this.db.prepare('DELETE FROM edits WHERE image_id = ? AND seq >= ?').run(imageId, seq)
       this.db
         .prepare('INSERT INTO edits (image_id, seq, label, x, y, w, h, before, after, pixels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(imageId, seq, label, rect.x, rect.y, rect.w, rect.h, deflateLabels(before), deflateLabels(values), pixels)
-      this.store(imageId, cur.labels, seq)
-      this.db.prepare(`UPDATE images SET status = 'in_review' WHERE id = ?`).run(imageId)
+      // Classes the edit painted show up in the class filter at once; vanished ones on materialising.
+      this.db.prepare(`UPDATE images SET status = 'in_review', class_mask = class_mask | ? WHERE id = ?`).run(classMaskOf(values), imageId)
+      this.setHead(imageId, seq, labels)
+      if (seq - row.data_seq >= MATERIALIZE_EVERY) this.materialize(imageId)
       return { pixels, state: this.state(imageId) }
-    })()
+    })
   }
 
   /** Undo (`dir` = -1) or redo (+1) one edit; returns the patch the client applies. */
   step(imageId: number, dir: -1 | 1): { state: HistoryState; patch: { rect: Rect; values: Uint8Array } | null } {
-    return this.db.transaction(() => {
-      const cur = this.current(imageId)
-      if (!cur) throw new ApiError('not_found', `Image ${imageId} has no label map yet.`)
-      const seq = dir < 0 ? cur.headSeq : cur.headSeq + 1
-      const e = this.db.prepare('SELECT * FROM edits WHERE image_id = ? AND seq = ?').get(imageId, seq) as EditRow | undefined
+    return this.guard(imageId, () => {
+      const m = this.load(imageId)
+      if (!m) throw new ApiError('not_found', `Image ${imageId} has no label map yet.`)
+      const { row, labels } = m
+      const seq = dir < 0 ? row.head_seq : row.head_seq + 1
+      const e = this.db.prepare('SELECT id, seq, x, y, w, h, before, after FROM edits WHERE image_id = ? AND seq = ?').get(imageId, seq) as EditRow | undefined
       if (!e || seq === 0) return { state: this.state(imageId), patch: null }
       const rect = { x: e.x, y: e.y, w: e.w, h: e.h }
       const values = inflateLabels(dir < 0 ? e.before : e.after, e.w * e.h, `history entry ${e.seq} of image ${imageId}`)
-      writeRect(cur.labels, cur.width, rect, values)
+      writeRect(labels, row.width, rect, values)
       this.db.prepare('UPDATE edits SET undone = ? WHERE id = ?').run(dir < 0 ? 1 : 0, e.id)
-      this.store(imageId, cur.labels, dir < 0 ? seq - 1 : seq)
+      const head = dir < 0 ? seq - 1 : seq
+      if (head < row.data_seq) {
+        // The undone edit is baked into the stored map: rewrite it (rare: after 32 edits or an accept).
+        this.setHead(imageId, head, labels)
+        this.materialize(imageId)
+      } else {
+        this.setHead(imageId, head, labels)
+      }
+      if (dir > 0) this.db.prepare('UPDATE images SET class_mask = class_mask | ? WHERE id = ?').run(classMaskOf(values), imageId)
       return { state: this.state(imageId), patch: { rect, values } }
-    })()
+    })
   }
 
   state(imageId: number): HistoryState {
@@ -148,8 +171,9 @@ export class AnnotationsRepo {
   /** Accepts the current map: a `human` revision with the parent model and the pixels edited since the last revision. */
   accept(imageId: number): { status: ImageStatus; revisionId: number } {
     return this.db.transaction(() => {
-      const row = this.db.prepare('SELECT width, height, data, model_version_id FROM annotations WHERE image_id = ?').get(imageId) as AnnRow | undefined
-      if (!row) throw new ApiError('not_found', `Image ${imageId} has no label map to accept.`)
+      if (!this.row(imageId)) throw new ApiError('not_found', `Image ${imageId} has no label map to accept.`)
+      this.materialize(imageId)
+      const row = this.row(imageId)!
       const last = this.db.prepare('SELECT max(id) AS id FROM revisions WHERE image_id = ?').get(imageId) as { id: number | null }
       const edited = this.db
         .prepare(`SELECT coalesce(sum(pixels), 0) AS n FROM edits WHERE image_id = ? AND undone = 0 AND created_at >= coalesce((SELECT created_at FROM revisions WHERE id = ?), '')`)
@@ -162,11 +186,54 @@ export class AnnotationsRepo {
     })()
   }
 
-  private store(imageId: number, labels: Uint8Array, headSeq: number): void {
-    this.db
-      .prepare(`UPDATE annotations SET data = ?, head_seq = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE image_id = ?`)
-      .run(deflateLabels(labels), headSeq, imageId)
-    this.db.prepare('UPDATE images SET class_mask = ? WHERE id = ?').run(classMaskOf(labels), imageId)
+  /**
+   * Runs a write that patches the cached map in place; if the transaction fails (disk full, file
+   * became read-only) the cached copy is dropped so memory never disagrees with the file.
+   */
+  private guard<T>(imageId: number, fn: () => T): T {
+    try {
+      return this.db.transaction(fn)()
+    } catch (e) {
+      this.cache.drop(imageId)
+      throw e
+    }
+  }
+
+  private row(imageId: number): AnnRow | undefined {
+    return this.db.prepare('SELECT width, height, data, data_seq, head_seq, source, model_version_id, updated_at FROM annotations WHERE image_id = ?').get(imageId) as AnnRow | undefined
+  }
+
+  /** The current map, from the cache when it matches the stored version, else rebuilt from data + deltas. */
+  private load(imageId: number): { row: AnnRow; labels: Uint8Array } | null {
+    const row = this.db.prepare('SELECT width, height, data_seq, head_seq, source, model_version_id, updated_at FROM annotations WHERE image_id = ?').get(imageId) as Omit<AnnRow, 'data'> | undefined
+    if (!row) return null
+    const key = `${row.data_seq}/${row.head_seq}/${row.updated_at}`
+    const hit = this.cache.get(imageId, key)
+    if (hit) return { row: row as AnnRow, labels: hit }
+    const full = this.row(imageId)!
+    const labels = inflateLabels(full.data, full.width * full.height, `label map of image ${imageId}`)
+    const pending = this.db
+      .prepare('SELECT id, seq, x, y, w, h, before, after FROM edits WHERE image_id = ? AND seq > ? AND seq <= ? ORDER BY seq')
+      .all(imageId, full.data_seq, full.head_seq) as EditRow[]
+    for (const e of pending) writeRect(labels, full.width, e, inflateLabels(e.after, e.w * e.h, `history entry ${e.seq} of image ${imageId}`))
+    this.cache.put(imageId, key, labels)
+    return { row: full, labels }
+  }
+
+  private setHead(imageId: number, head: number, labels: Uint8Array): void {
+    this.db.prepare(`UPDATE annotations SET head_seq = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE image_id = ?`).run(head, imageId)
+    const row = this.db.prepare('SELECT data_seq, head_seq, updated_at FROM annotations WHERE image_id = ?').get(imageId) as { data_seq: number; head_seq: number; updated_at: string }
+    this.cache.put(imageId, `${row.data_seq}/${row.head_seq}/${row.updated_at}`, labels)
+  }
+
+  /** Rewrites the stored full map at the current head (inside the caller's transaction). */
+  private materialize(imageId: number): void {
+    const m = this.load(imageId)
+    if (!m) return
+    this.db.prepare('UPDATE annotations SET data = ?, data_seq = head_seq WHERE image_id = ?').run(deflateLabels(m.labels), imageId)
+    this.db.prepare('UPDATE images SET class_mask = ? WHERE id = ?').run(classMaskOf(m.labels), imageId)
+    const row = this.db.prepare('SELECT data_seq, head_seq, updated_at FROM annotations WHERE image_id = ?').get(imageId) as { data_seq: number; head_seq: number; updated_at: string }
+    this.cache.put(imageId, `${row.data_seq}/${row.head_seq}/${row.updated_at}`, m.labels)
   }
 }
 

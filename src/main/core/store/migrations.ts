@@ -48,12 +48,14 @@ CREATE INDEX images_by_name ON images (name);
 CREATE INDEX images_by_status ON images (status, name);
 CREATE INDEX images_by_split ON images (split, name);
 CREATE INDEX images_by_confidence ON images (confidence);
--- The current label map of an image (zlib-deflated uint8, row-major) and the head of its history.
+-- The label map of an image (zlib-deflated uint8, row-major) as of edit data_seq, and the head of
+-- its history: the current map is data with the edits (data_seq, head_seq] applied.
 CREATE TABLE annotations (
   image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
   width INTEGER NOT NULL,
   height INTEGER NOT NULL,
   data BLOB NOT NULL,
+  data_seq INTEGER NOT NULL DEFAULT 0,
   head_seq INTEGER NOT NULL DEFAULT 0,
   source TEXT NOT NULL CHECK (source IN ('human', 'model', 'import')),
   model_version_id INTEGER REFERENCES models(id),
