@@ -47,13 +47,18 @@ interface FullRow extends Row {
 }
 
 const LIST_COLS = 'id, name, split, status, width, height, thermal_bits, confidence'
-const ORDER: Record<ImageSort, string> = {
-  name: 'name, id',
-  status: 'status, name, id',
-  // Least confident first; images without a proposal go last.
-  confidence_asc: 'confidence IS NULL, confidence, id',
-  confidence_desc: 'confidence IS NULL, confidence DESC, id'
+/**
+ * Sort keys as SQL expressions, so "the next image after X in this order" is one indexed-range
+ * query (row-value comparison) instead of a scan. Confidence is in [0,1]; images without a
+ * proposal sort last either way.
+ */
+const KEYS: Record<ImageSort, string[]> = {
+  name: ['name', 'id'],
+  status: ['status', 'name', 'id'],
+  confidence_asc: ['coalesce(confidence, 2)', 'id'],
+  confidence_desc: ['-coalesce(confidence, -1)', 'id']
 }
+const ORDER = Object.fromEntries(Object.entries(KEYS).map(([k, v]) => [k, v.join(', ')])) as Record<ImageSort, string>
 
 function toRow(r: Row): ImageRow {
   return { id: r.id, name: r.name, split: r.split, status: r.status, width: r.width, height: r.height, thermalBitDepth: r.thermal_bits, confidence: r.confidence }
@@ -131,19 +136,16 @@ export class ImagesRepo {
     }
   }
 
-  /** The next image after `after` in the given order whose status still needs a person. */
+  /** The next image after `after` in the given order whose status still needs a person (wrapping around). */
   nextUnreviewed(after: number | undefined, filter: ImageFilter, sort: ImageSort): number | null {
-    const ids = this.ids({ ...filter, status: ['new', 'prefilled'] }, sort)
-    if (!ids.length) return null
-    if (after === undefined) return ids[0]!
-    const all = this.ids(filter, sort)
-    const pos = all.indexOf(after)
-    const pending = new Set(ids)
-    for (let k = 1; k <= all.length; k++) {
-      const cand = all[(pos + k) % all.length]!
-      if (pending.has(cand)) return cand
-    }
-    return null
+    const w = where({ ...filter, status: ['new', 'prefilled'] })
+    const first = () => (this.db.prepare(`SELECT id FROM images ${w.sql} ORDER BY ${ORDER[sort]} LIMIT 1`).get(...w.params) as { id: number } | undefined)?.id ?? null
+    if (after === undefined) return first()
+    const keys = KEYS[sort]
+    const cond = `(${keys.join(', ')}) > (SELECT ${keys.join(', ')} FROM images WHERE id = ?)`
+    const sql = `SELECT id FROM images ${w.sql ? `${w.sql} AND` : 'WHERE'} ${cond} ORDER BY ${ORDER[sort]} LIMIT 1`
+    const next = this.db.prepare(sql).get(...w.params, after) as { id: number } | undefined
+    return next?.id ?? first()
   }
 
   setStatus(id: number, status: ImageStatus): void {
