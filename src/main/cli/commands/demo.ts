@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import type { Command } from '../index'
-import { parse, intOption, str, flag } from '../args'
+import { parse, intOption, str } from '../args'
 import { defaultDataDir } from '../dataDir'
 import { Workstation } from '../../core/workstation'
 import { registerJobs } from '../../core/registerJobs'

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import type { Command } from '../index'
-import { parse, intOption, str, flag } from '../args'
+import { parse, intOption, str } from '../args'
 import { defaultDataDir } from '../dataDir'
 import { Workstation } from '../../core/workstation'
 import { startServer } from '../../server/server'
