@@ -26,6 +26,8 @@ export interface ImportOptions {
   signal?: AbortSignal
   /** Items decoded at once (sharp decodes on libuv threads). Default 4. */
   concurrency?: number
+  /** RGB/thermal pixel check, see LoadContext.pixelCheck. Default 'integrity'. */
+  pixelCheck?: 'integrity' | 'decode'
 }
 
 export interface ImportResult {
@@ -93,7 +95,7 @@ export async function importDataset(dir: string, opts: ImportOptions, sink: Impo
   await sink.setClasses(index.classes)
   await sink.setSplitFiles?.({ format: index.format, root: index.root, splitFiles: index.splitFiles })
   for (const p of index.problems) await sink.addProblem?.(p)
-  const ctx: LoadContext = { root: index.root, classes: index.classes, validValues: validValueTable(index.classes) }
+  const ctx: LoadContext = { root: index.root, classes: index.classes, validValues: validValueTable(index.classes), pixelCheck: opts.pixelCheck }
   const total = index.items.length
   let imported = 0
   let done = 0
@@ -137,7 +139,7 @@ export async function importDataset(dir: string, opts: ImportOptions, sink: Impo
 /** Scan + full validation without a sink: the index keeps only good items (sizes filled in). */
 export async function indexDataset(dir: string, opts: Omit<ImportOptions, 'asProposals'> = {}): Promise<DatasetIndex> {
   const index = await scanDataset(dir, { format: opts.format, pairs: opts.pairs, pst900ClassOrder: opts.pst900ClassOrder })
-  const ctx: LoadContext = { root: index.root, classes: index.classes, validValues: validValueTable(index.classes) }
+  const ctx: LoadContext = { root: index.root, classes: index.classes, validValues: validValueTable(index.classes), pixelCheck: opts.pixelCheck }
   const items: DatasetIndex['items'] = []
   const problems = [...index.problems]
   await orderedPool(

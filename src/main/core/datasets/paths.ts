@@ -23,13 +23,18 @@ export function joinInside(root: string, ...parts: string[]): string {
   return p
 }
 
-/** Resolves symlinks and refuses targets outside the root (root given as its realpath). */
+/**
+ * Resolves every symlink on the path (file or any parent folder) and refuses targets outside
+ * the root (root given as its realpath).
+ */
 export async function assertRealInside(realRoot: string, file: string): Promise<void> {
-  const st = await lstat(file).catch(() => null)
-  if (!st) throw new DatasetFileError(file, 'file not found')
-  if (!st.isSymbolicLink() && isInside(realRoot, file)) return
-  const real = await realpath(file).catch(() => null)
-  if (!real) throw new DatasetFileError(file, 'broken symbolic link')
+  let real: string
+  try {
+    real = await realpath(file)
+  } catch {
+    const st = await lstat(file).catch(() => null)
+    throw new DatasetFileError(file, st?.isSymbolicLink() ? 'broken symbolic link' : 'file not found')
+  }
   if (!isInside(realRoot, real)) throw new DatasetFileError(file, `symbolic link points outside the dataset root (${real})`)
 }
 

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
+import { readPngHeader } from './png-integrity'
 
 export class ImagingError extends Error {
   constructor(readonly file: string, readonly reason: string) {
@@ -31,6 +32,11 @@ function describe(err: unknown): string {
 
 /** Header only (no pixel decode): size, channels, depth. */
 export async function readHeader(file: string, bytes?: Buffer): Promise<ImageHeader> {
+  const png = bytes ? readPngHeader(bytes) : null
+  // PNG IHDR answers directly (palette PNGs go through sharp, which reports expanded channels).
+  if (png && !png.palette) {
+    return { width: png.width, height: png.height, channels: png.channels, bitDepth: png.bitDepth === 16 ? 16 : 8, format: 'png' }
+  }
   try {
     const m = await sharp(bytes ?? file).metadata()
     if (!m.width || !m.height || !m.channels) throw new Error('image has no size')

@@ -155,7 +155,7 @@ export function drawBike(c: DrawContext, cx: number, yb: number, s: number, id: 
 /** Traffic cone: orange body, white reflective band, dark base; cold (~0.25). */
 export function drawCone(c: DrawContext, cx: number, yb: number, s: number, id: number): void {
   const { L, rng, u } = c
-  const h = Math.max(c.minThick * 2, 62 * s * u * uniform(rng, 0.9, 1.1))
+  const h = Math.max(c.minThick * 2, 75 * s * u * uniform(rng, 0.9, 1.1))
   const t = uniform(rng, 0.22, 0.28)
   const base = paint(45, 45, 45, t, MFNET.color_cone, id)
   const orange = paint(240 + uniform(rng, -10, 10), 95 + uniform(rng, -15, 15), 20, t, MFNET.color_cone, id)
@@ -172,8 +172,8 @@ export function drawCone(c: DrawContext, cx: number, yb: number, s: number, id: 
 /** Concrete wheel stop: low grey block with yellow paint; slightly cooler than the ground. */
 export function drawCarStop(c: DrawContext, cx: number, yb: number, s: number, id: number): void {
   const { L, rng, u } = c
-  const w = 85 * s * u * uniform(rng, 0.9, 1.1)
-  const h = Math.max(c.minThick, 17 * s * u)
+  const w = 115 * s * u * uniform(rng, 0.9, 1.1)
+  const h = Math.max(c.minThick, 24 * s * u)
   const t = c.ambient - uniform(rng, 0.05, 0.08)
   fillRect(L, cx - w / 2, yb - h, cx + w / 2, yb, paint(185, 185, 180, t, MFNET.car_stop, id))
   const yellow = paint(235, 200, 35, t, MFNET.car_stop, id)

@@ -105,57 +105,59 @@ function addGlare(rgb: Uint8Array, width: number, height: number, l: Light): voi
   }
 }
 
-/** [1,2,1]/4 blur along rows then columns, edges clamped; two passes ≈ Gaussian σ≈1 px. */
-function blur121(src: Float32Array, tmp: Float32Array, width: number, height: number): void {
-  for (let y = 0; y < height; y++) {
-    const row = y * width
-    for (let x = 0; x < width; x++) {
-      const l = src[row + (x > 0 ? x - 1 : 0)]
-      const r = src[row + (x < width - 1 ? x + 1 : x)]
-      tmp[row + x] = 0.25 * l + 0.5 * src[row + x] + 0.25 * r
-    }
-  }
-  for (let y = 0; y < height; y++) {
-    const up = (y > 0 ? y - 1 : 0) * width
-    const dn = (y < height - 1 ? y + 1 : y) * width
-    const row = y * width
-    for (let x = 0; x < width; x++) src[row + x] = 0.25 * tmp[up + x] + 0.5 * tmp[row + x] + 0.25 * tmp[dn + x]
-  }
-}
-
 /**
  * Turns the scene temperature field into the 8-bit thermal image:
  * out(x, y) = clamp(gain·(blur(T) + noise) + offset + gradient·(x/(W-1) − ½)) sampled at (x−dx, y−dy).
+ * blur = [1,4,6,4,1]/16 separable (≈ Gaussian σ≈1 px: the optics), edges clamped.
  * Noise is drawn independently of the knobs, so two renders that differ only in a knob differ
  * exactly by that knob (up to clipping) — which is what the tests check.
+ * `temp` is used as scratch and overwritten.
  */
 export function renderThermal(temp: Float32Array, width: number, height: number, fx: ThermalEffects): Uint8Array {
   const tmp = new Float32Array(temp.length)
-  blur121(temp, tmp, width, height)
-  blur121(temp, tmp, width, height)
+  const W = width
+  const at = (row: number, x: number): number => temp[row + (x < 0 ? 0 : x >= W ? W - 1 : x)]
+  for (let y = 0; y < height; y++) {
+    const row = y * W
+    for (let x = 0; x < Math.min(2, W); x++) tmp[row + x] = (at(row, x - 2) + 4 * at(row, x - 1) + 6 * at(row, x) + 4 * at(row, x + 1) + at(row, x + 2)) / 16
+    for (let x = 2; x < W - 2; x++) {
+      const i = row + x
+      tmp[i] = (temp[i - 2] + 4 * temp[i - 1] + 6 * temp[i] + 4 * temp[i + 1] + temp[i + 2]) * 0.0625
+    }
+    for (let x = Math.max(2, W - 2); x < W; x++) tmp[row + x] = (at(row, x - 2) + 4 * at(row, x - 1) + 6 * at(row, x) + 4 * at(row, x + 1) + at(row, x + 2)) / 16
+  }
   const next = makeXorshift(fx.noiseSeed)
   const table = NOISE_TABLE
-  const field = tmp // reuse: final float field before the shift
-  const gx = width > 1 ? fx.gradient / (width - 1) : 0
+  const gx = W > 1 ? fx.gradient / (W - 1) : 0
+  const gain = fx.gain, amp = fx.noise, base = fx.offset - fx.gradient * 0.5
+  const field = temp // vertical pass writes the final float field over the scratch input
+  const rowOf = (y: number): number => (y < 0 ? 0 : y >= height ? height - 1 : y) * W
   for (let y = 0; y < height; y++) {
-    const row = y * width
-    const gain = fx.gain, amp = fx.noise, base = fx.offset - fx.gradient * 0.5
+    const r0 = rowOf(y - 2), r1 = rowOf(y - 1), r2 = y * W, r3 = rowOf(y + 1), r4 = rowOf(y + 2)
     let k = next()
-    for (let x = 0; x < width; x++) {
-      field[row + x] = gain * (temp[row + x] + table[k++ & NOISE_MASK] * amp) + base + gx * x
+    for (let x = 0; x < W; x++) {
+      const v = (tmp[r0 + x] + 4 * tmp[r1 + x] + 6 * tmp[r2 + x] + 4 * tmp[r3 + x] + tmp[r4 + x]) * 0.0625
+      field[r2 + x] = gain * (v + table[k++ & NOISE_MASK] * amp) + base + gx * x
     }
   }
-  const out = new Uint8Array(width * height)
+  const out = new Uint8Array(W * height)
   const dx = Math.round(fx.dx)
   const dy = Math.round(fx.dy)
+  if (dx === 0 && dy === 0) {
+    for (let i = 0; i < out.length; i++) {
+      const v = field[i] * 255 + 0.5
+      out[i] = v < 0 ? 0 : v > 255 ? 255 : v
+    }
+    return out
+  }
   for (let y = 0; y < height; y++) {
     let sy = y - dy
     sy = sy < 0 ? 0 : sy >= height ? height - 1 : sy
-    for (let x = 0; x < width; x++) {
+    for (let x = 0; x < W; x++) {
       let sx = x - dx
-      sx = sx < 0 ? 0 : sx >= width ? width - 1 : sx
-      const v = field[sy * width + sx] * 255 + 0.5
-      out[y * width + x] = v < 0 ? 0 : v > 255 ? 255 : v
+      sx = sx < 0 ? 0 : sx >= W ? W - 1 : sx
+      const v = field[sy * W + sx] * 255 + 0.5
+      out[y * W + x] = v < 0 ? 0 : v > 255 ? 255 : v
     }
   }
   return out

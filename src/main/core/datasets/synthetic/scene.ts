@@ -135,8 +135,9 @@ function drawGuardrail(c: DrawContext, road: Road, side: -1 | 1, id: number): vo
   const H = L.height
   const y0 = road.horizon + 0.04 * (H - road.horizon)
   const margin = uniform(rng, 0.04, 0.1) * L.width
-  const gTop = (side < 0 ? roadLeft(road, H, y0) : roadRight(road, H, y0)) - side * 2 * c.u
-  const gBot = (side < 0 ? road.botL : road.botR) - side * margin
+  // Outside the road edge: side -1 moves left, +1 moves right.
+  const gTop = (side < 0 ? roadLeft(road, H, y0) : roadRight(road, H, y0)) + side * 2 * c.u
+  const gBot = (side < 0 ? road.botL : road.botR) + side * margin
   const hMax = 70 * c.u
   const hTop = Math.max(c.minThick * 1.6, hMax * 0.04)
   const t = c.ambient - uniform(rng, 0.07, 0.1)
@@ -273,7 +274,7 @@ export function generateScene(seed: number, opts: SceneOptions = {}): SyntheticS
   }
   if (chance(rng, 0.6)) {
     const n = intIn(rng, 2, 5)
-    const { yb, s } = place(0.25, 0.9)
+    const { yb, s } = place(0.35, 0.95)
     const side: -1 | 1 = chance(rng, 0.5) ? -1 : 1
     for (let k = 0; k < n; k++) {
       const yk = yb + k * 0.07 * (H - horizon) * s
@@ -284,15 +285,15 @@ export function generateScene(seed: number, opts: SceneOptions = {}): SyntheticS
       items.push({ yb: yk, draw: () => drawCone(c, x, yk, sk, id) })
     }
   }
-  if (chance(rng, 0.5)) {
-    const n = intIn(rng, 2, 4)
-    const { yb, s } = place(0.35, 0.95)
+  if (chance(rng, 0.6)) {
+    const n = intIn(rng, 3, 5)
+    const { yb, s } = place(0.45, 1.0)
     // Wheel stops stand in a row on the kerb side with the most room in frame.
     const roomL = roadLeft(road, H, yb), roomR = W - roadRight(road, H, yb)
     const side: -1 | 1 = Math.min(roomL, roomR) > 250 * s * u ? (chance(rng, 0.5) ? -1 : 1) : roomL > roomR ? -1 : 1
     const edge = side < 0 ? roadLeft(road, H, yb) : roadRight(road, H, yb)
     for (let k = 0; k < n; k++) {
-      const x = edge + side * (70 + k * 110) * s * u
+      const x = edge + side * (80 + k * 135) * s * u
       const id = newId(MFNET.car_stop)
       items.push({ yb, draw: () => drawCarStop(c, x, yb, s, id) })
     }

@@ -1,0 +1,4 @@
+export * from './rle'
+export * from './components'
+export * from './histogram'
+export * from './wand'
