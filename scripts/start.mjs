@@ -3,22 +3,11 @@
 // in one line instead of failing with a download stack.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, statSync, readdirSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { findElectronBinary, tryDownloadElectron } from './electronBinary.mjs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const require = createRequire(import.meta.url)
-
-function electronBinary() {
-  try {
-    const p = require('electron')
-    return typeof p === 'string' && existsSync(p) ? p : null
-  } catch {
-    return null
-  }
-}
-
 function newestMtime(dir) {
   let t = 0
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -36,8 +25,10 @@ function buildIsStale() {
 }
 
 const viteBin = join(root, 'node_modules', '.bin', 'electron-vite')
-const bin = electronBinary()
-if (bin && !process.env.TWINLIGHT_BROWSER) {
+// The binary is fetched on first launch; offline that fails fast and we fall back to browser mode.
+const bin = process.env.TWINLIGHT_BROWSER ? null : (findElectronBinary() ?? tryDownloadElectron())
+if (bin) {
+  if (!existsSync(join(root, 'node_modules', '.twinlight-electron'))) spawnSync(process.execPath, [join(root, 'scripts', 'electron-rebuild.mjs')], { cwd: root, stdio: 'inherit' })
   const r = spawnSync(viteBin, ['preview'], { cwd: root, stdio: 'inherit' })
   process.exit(r.status ?? 1)
 }

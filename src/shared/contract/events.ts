@@ -27,7 +27,9 @@ export const events = {
   /** The open project changed (opened, closed, counts changed). */
   'project.changed': event(z.object({ path: z.string().nullable() }), 'Project opened, closed or its summary changed.'),
   /** An image's status or label map changed (by another window, a job or an import). */
-  'image.changed': event(z.object({ imageId: z.number(), status: z.string() }), 'An image changed.')
+  'image.changed': event(z.object({ imageId: z.number(), status: z.string() }), 'An image changed.'),
+  /** A native menu entry was chosen (Electron); the renderer runs the command with this id. */
+  'command.run': event(z.object({ id: z.string() }), 'Run a renderer command by id.')
 }
 
 export type Events = typeof events

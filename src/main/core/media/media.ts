@@ -39,7 +39,8 @@ export async function thermalRaw(ws: Workstation, id: number): Promise<{ data: B
   const meta = await s.metadata()
   const sixteen = meta.depth === 'ushort'
   const channel = img.thermalChannel ?? 0
-  const out = await s
+  // Without grey16, sharp reduces a 16-bit grey image to 8 bits before extracting the channel.
+  const out = await (sixteen ? s.toColourspace('grey16') : s)
     .extractChannel(Math.min(channel, (meta.channels ?? 1) - 1) as 0 | 1 | 2 | 3)
     .raw({ depth: sixteen ? 'ushort' : 'uchar' })
     .toBuffer({ resolveWithObject: true })
