@@ -4,6 +4,9 @@ import { infoCommand } from './commands/info'
 import { importCommand } from './commands/import'
 import { demoCommand } from './commands/demo'
 import { exportCommand } from './commands/export'
+import { prefillCommand } from './commands/prefill'
+import { trainCommand } from './commands/train'
+import { addModelCommand } from './commands/addModel'
 
 export interface Command {
   name: string
@@ -12,7 +15,7 @@ export interface Command {
   run(argv: string[], json: boolean): Promise<number>
 }
 
-const commands: Command[] = [serveCommand, infoCommand, importCommand, exportCommand, demoCommand]
+const commands: Command[] = [serveCommand, infoCommand, importCommand, exportCommand, demoCommand, prefillCommand, trainCommand, addModelCommand]
 
 function help(): string {
   const lines = ['Twinlight — RGB-thermal segmentation labelling workstation', '', 'Usage: twinlight <command> [options]   (add --json for machine-readable output)', '', 'Commands:']

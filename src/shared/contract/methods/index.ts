@@ -4,6 +4,7 @@ import { imageMethods } from './images'
 import { jobMethods } from './jobs'
 import { modelMethods } from './models'
 import { projectMethods } from './project'
+import { promptMethods } from './prompt'
 import { trainingMethods } from './training'
 
 /**
@@ -18,7 +19,8 @@ export const methods = {
   ...jobMethods,
   ...datasetMethods,
   ...modelMethods,
-  ...trainingMethods
+  ...trainingMethods,
+  ...promptMethods
 }
 
 export type Methods = typeof methods

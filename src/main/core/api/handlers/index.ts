@@ -7,6 +7,7 @@ import { jobHandlers } from './jobs'
 import { datasetHandlers } from './datasets'
 import { modelHandlers } from './models'
 import { trainingHandlers } from './training'
+import { promptHandlers } from './prompt'
 
 /** Every method of the contract, bound to one workstation. TypeScript checks none is missing. */
 export function allHandlers(ws: Workstation): Handlers {
@@ -17,6 +18,7 @@ export function allHandlers(ws: Workstation): Handlers {
     ...jobHandlers(ws),
     ...datasetHandlers(ws),
     ...modelHandlers(ws),
-    ...trainingHandlers(ws)
+    ...trainingHandlers(ws),
+    ...promptHandlers(ws)
   }
 }

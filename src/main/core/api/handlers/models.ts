@@ -2,10 +2,12 @@ import type { Handlers } from '../dispatcher'
 import type { Workstation } from '../../workstation'
 import type { ModelList } from '@shared/contract/methods/models'
 import { ensureBaseModel, resolveVersion } from '../../models/modelVersions'
-import { inference } from '../../models/context'
+import { inference, recordEp } from '../../models/context'
+import { getEngine } from '../../models/engine'
 import { loadModelPackage } from '../../models/packageLoader'
 import { setClassMapping } from '../../models/classMap'
 import { epLabel } from '../../models/ep'
+import { ApiError } from '@shared/contract/errors'
 
 type ModelHandlers = Pick<Handlers, 'startPrefill' | 'listModels' | 'activateModel' | 'listRegions' | 'getCacheStats' | 'setClassMapping' | 'getExecutionInfo'>
 
@@ -24,7 +26,9 @@ async function modelList(ws: Workstation): Promise<ModelList> {
 export function modelHandlers(ws: Workstation): ModelHandlers {
   return {
     startPrefill: (args) => {
-      void ws.project // a clear "no project open" before a job row is written
+      // Two pre-fills writing the same images would only race; one at a time per project.
+      const running = ws.project.jobs.list(200).find((j) => j.kind === 'prefill' && ws.jobs.isRunning(j.id))
+      if (running) throw new ApiError('conflict', `Pre-fill job ${running.id} is still running (${running.done}/${running.total}); cancel it or wait for it to finish.`)
       return ws.jobs.start('prefill', args)
     },
     listModels: () => modelList(ws),
@@ -47,9 +51,18 @@ export function modelHandlers(ws: Workstation): ModelHandlers {
       setClassMapping(ws.project, pkg.manifest, mapping)
       return { model: pkg.manifest.id, mapping }
     },
-    getExecutionInfo: ({ forceCpu }) => {
+    getExecutionInfo: async ({ forceCpu }) => {
       const st = inference(ws)
       if (forceCpu !== undefined) st.forceCpu = forceCpu
+      if (!st.lastEp && ws.hasProject) {
+        // Nothing has run yet: open the active model so the answer is the real choice, not a guess.
+        try {
+          const v = await resolveVersion(ws.project)
+          recordEp(ws, (await getEngine(v.packageDir, { forceCpu: st.forceCpu })).ep)
+        } catch {
+          /* no usable model: report that nothing was chosen */
+        }
+      }
       const ep = st.lastEp
       return {
         name: ep ? epLabel(ep.name) : null,

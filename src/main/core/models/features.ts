@@ -1,0 +1,74 @@
+/**
+ * Backbone outputs of one project image for a model version, the entry point for adapter training
+ * (issue 7) and the prompt decoder: features come from the on-disk cache when present (fp16),
+ * otherwise the image is decoded, preprocessed and run, and the result cached. Logits include the
+ * version's adapter (Δ = B·A·features), at the features' resolution.
+ */
+import type { Workstation } from '../workstation'
+import { inference, recordEp } from './context'
+import { getEngine } from './engine'
+import { featureCacheKey } from './featureCache'
+import { readImageForModel } from './imageInput'
+import { allocSlot, Preprocessor, type InputSlot } from './preprocess'
+import type { ModelManifest } from '@shared/modelPackage'
+import { resolveVersion } from './modelVersions'
+import { applyAdapter } from './adapter'
+
+export interface ModelOutputs {
+  c: number
+  d: number
+  h: number
+  w: number
+  /** [C, h, w], adapter applied. */
+  logits: Float32Array
+  /** [D, h, w]; from the cache these went through float16. */
+  features: Float32Array
+}
+
+/** Preprocessors and free input slots per package, reused across calls (calls may overlap). */
+const pools = new Map<string, { pre: Preprocessor; free: InputSlot[] }>()
+function pool(m: ModelManifest): { pre: Preprocessor; free: InputSlot[] } {
+  let p = pools.get(m.id)
+  if (!p || p.pre.manifest !== m) {
+    p = { pre: new Preprocessor(m), free: [] }
+    pools.set(m.id, p)
+  }
+  return p
+}
+
+export async function computeOutputs(ws: Workstation, imageId: number, modelVersionId?: number): Promise<ModelOutputs> {
+  const store = ws.project
+  const version = await resolveVersion(store, modelVersionId)
+  const st = inference(ws)
+  const engine = await getEngine(version.packageDir, { forceCpu: st.forceCpu })
+  recordEp(ws, engine.ep)
+  const m = engine.manifest
+  const row = store.images.get(imageId)
+  const reg = row.registration
+  let out: ModelOutputs | null = null
+  if (row.contentHash) {
+    const hit = st.cache.get(featureCacheKey(row.contentHash, m.id, reg))
+    if (hit) out = { ...hit, logits: hit.logits }
+  }
+  if (!out) {
+    const img = await readImageForModel(store, imageId, m.normalisation.thermal.bits === 16)
+    const pl = pool(m)
+    const slot = pl.free.pop() ?? allocSlot(m)
+    let r: Awaited<ReturnType<typeof engine.run>>
+    try {
+      pl.pre.fill(img.pair, img.registration, slot)
+      r = await engine.run(slot)
+    } finally {
+      if (pl.free.length < 4 && slot.rgb.length > 0) pl.free.push(slot) // a failed run may leave it detached
+    }
+    const { c, d, h, w } = engine.shapes
+    st.cache.put(featureCacheKey(img.contentHash, m.id, reg), { c, d, h, w, logits: r.logits, features: r.features })
+    out = { c, d, h, w, logits: r.logits, features: r.features }
+  }
+  if (version.adapter) {
+    const logits = new Float32Array(out.logits)
+    applyAdapter(logits, out.features, out, version.adapter)
+    out = { ...out, logits }
+  }
+  return out
+}
