@@ -157,7 +157,8 @@ export function thermalWand(o: WandOptions): WandResult {
       truncated = truncated || sp > 0
       break outer
     }
-    for (const ny of [y - 1, y + 1]) {
+    for (let side = 0; side < 2; side++) {
+      const ny = side === 0 ? y - 1 : y + 1
       if (ny < 0 || ny >= H) continue
       const nrow = ny * W
       let x = l

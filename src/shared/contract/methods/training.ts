@@ -40,6 +40,12 @@ export interface TrainingReport {
   decision: string
   /** Where the loop ran: a worker thread, or the main thread when the build has no worker. */
   mode: 'worker' | 'inline'
+  /**
+   * The candidate's domain gate: it applies to images whose mean features lie within `radius`
+   * (RMS z-distance) of its training images' centroid; `heldOutApplied` of the held-out images passed.
+   * null when trained with `gate: false`.
+   */
+  gate: { radius: number; trainMax: number; heldOutApplied: number } | null
   timings: { loadMs: number; trainMs: number; evalMs: number; totalMs: number }
 }
 
@@ -73,7 +79,9 @@ export const trainingMethods = {
         steps: z.number().int().min(1).max(100_000).optional(),
         seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
         /** if-better (default): activate only when held-out mIoU is not worse than the parent's. */
-        activate: z.enum(activatePolicies).optional()
+        activate: z.enum(activatePolicies).optional(),
+        /** Apply the adapter only to images like its training images (default true); see docs/training.md. */
+        gate: z.boolean().optional()
       })
       .strict(),
     'Start a fine-tuning job (LoRA adapter trained from accepted masks).'

@@ -1,0 +1,217 @@
+"""Train the tiny package's click/box prompt decoder (SAM2 interface, sartm/prompt.py) on frozen
+backbone embeddings of generated scenes with instance maps, evaluate click -> mask on held-out
+car/person objects, and add it to a package (backbone re-exported with the embedding outputs).
+
+  /usr/bin/python3 model/train_prompt.py --backbone-run model/runs/tiny \
+      --train-data model/runs/data/prompt-train-seed3 --heldout-data model/runs/data/prompt-heldout-seed2 \
+      --run-dir model/runs/prompt --minutes 15 --seed 0 --package resources/models/tiny-sartm
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data import resize_input  # noqa: E402
+from export_package import load_run  # noqa: E402
+from package import normalise_u8, round_weights_fp16  # noqa: E402
+from sartm.model import semantic_head  # noqa: E402
+from sartm.prompt import PromptDecoder, backbone_embeddings  # noqa: E402
+
+RGB_NORM = {"scale": 1 / 255, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
+TH_NORM = {"bits": 8, "scale": 1 / 255, "mean": 0.0, "std": 1.0, "replicateTo3": True}
+N_POINTS = 3  # every prompt is padded to 3 points (label -1)
+
+
+def load_scenes(root, cfg, sam, keep_full=False):
+    names = sorted(f[:-4] for f in os.listdir(os.path.join(root, "instances")) if f.endswith(".png"))
+    embs, insts, objs, full = [], [], [], []
+    lw, lh = cfg.input_w // 2, cfg.input_h // 2
+    for name in names:
+        try:
+            im = Image.open(os.path.join(root, "images", name + ".png"))
+            inst = np.asarray(Image.open(os.path.join(root, "instances", name + ".png"))).astype(np.int32)
+            lab = np.asarray(Image.open(os.path.join(root, "labels", name + ".png")))
+            raw = resize_input(im, cfg.input_w, cfg.input_h)
+        except Exception as e:  # a file cut short by an interrupted generator run
+            print(f"skip {name}: {e}", flush=True)
+            continue
+        rgb, th = normalise_u8(raw, RGB_NORM, TH_NORM)
+        with torch.no_grad():
+            _, _, enc = semantic_head(sam, rgb, th)
+            e = [t[0].half() for t in backbone_embeddings(enc, 1)]
+        small = np.asarray(Image.fromarray(inst.astype(np.uint16)).resize((lw, lh), Image.NEAREST)).astype(np.int32)
+        k = len(embs)
+        for iid in np.unique(inst):
+            if iid == 0:
+                continue
+            m = inst == iid
+            cls = int(np.bincount(lab[m]).argmax())
+            if (small == iid).sum() >= 12:
+                objs.append((k, int(iid), cls, int(m.sum())))
+        embs.append(e)
+        insts.append(small)
+        if keep_full:
+            full.append(inst)
+    return embs, np.stack(insts), objs, full
+
+
+def sample_prompts(rng, insts, objs, picks, scale):
+    """Per object: points [N,2] in the model-input frame, labels [N], target mask (label-res)."""
+    coords = np.zeros((len(picks), N_POINTS, 2), np.float32)
+    labels = -np.ones((len(picks), N_POINTS), np.float32)  # float32 as in SAM/SAM2 ONNX exports
+    tgts = []
+    for j, o in enumerate(picks):
+        k, iid = objs[o][0], objs[o][1]
+        m = insts[k] == iid
+        ys, xs = np.nonzero(m)
+        r = rng.random()
+        if r < 0.25:  # box, corners jittered by up to 10% of the size
+            x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+            jw, jh = 0.1 * (x1 - x0), 0.1 * (y1 - y0)
+            coords[j, 0] = [(x0 + rng.uniform(-jw, jw)) * scale, (y0 + rng.uniform(-jh, jh)) * scale]
+            coords[j, 1] = [(x1 + rng.uniform(-jw, jw)) * scale, (y1 + rng.uniform(-jh, jh)) * scale]
+            labels[j, :2] = [2, 3]
+        else:
+            n = 2 if r > 0.85 else 1
+            for p in range(n):
+                i = rng.integers(len(xs))
+                coords[j, p] = [(xs[i] + rng.random()) * scale, (ys[i] + rng.random()) * scale]
+                labels[j, p] = 1
+        tgts.append(m)
+    return torch.from_numpy(coords), torch.from_numpy(labels), torch.from_numpy(np.stack(tgts)).float()
+
+
+def mask_losses(masks, iou_pred, tgt):
+    up = F.interpolate(masks, size=tgt.shape[-2:], mode="bilinear", align_corners=False)
+    t = tgt[:, None].expand_as(up)
+    bce = F.binary_cross_entropy_with_logits(up, t, reduction="none").mean((2, 3))
+    p = up.sigmoid()
+    dice = 1 - (2 * (p * t).sum((2, 3)) + 1) / (p.sum((2, 3)) + t.sum((2, 3)) + 1)
+    per = bce + dice  # [B, 3]
+    best = per.min(1).values.mean()
+    with torch.no_grad():
+        hard = (up > 0).float()
+        inter = (hard * t).sum((2, 3))
+        iou = inter / ((hard + t - hard * t).sum((2, 3))).clamp_min(1)
+    return best + F.mse_loss(iou_pred, iou), up
+
+
+def decode(pd, embs, idx, coords, labels, mask_in=None, has=None):
+    e = [torch.stack([embs[i][k] for i in idx]).float() for k in range(3)]
+    b = len(idx)
+    if mask_in is None:
+        mask_in = torch.zeros(b, 1, *e[1].shape[-2:])
+        has = torch.zeros(b)
+    return pd(e[0], e[1], e[2], coords, labels, mask_in, has)
+
+
+def deepest_point(mask):
+    """A pixel farthest inside the mask (repeated 3x3 erosion), as (x, y)."""
+    cur = mask.copy()
+    while True:
+        p = np.pad(cur, 1)
+        er = cur & p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]
+        if not er.any():
+            ys, xs = np.nonzero(cur)
+            i = len(xs) // 2
+            return float(xs[i]), float(ys[i])
+        cur = er
+
+
+def evaluate_clicks(pd, embs, full, objs, cfg, n=50, classes=(1, 2), min_area=400):
+    """One click at the deepest point of each of the first n car/person objects; the mask with the
+    highest predicted IoU, upsampled to the image size, > 0."""
+    chosen = [o for o in objs if o[2] in classes and o[3] >= min_area][:n]
+    ious = []
+    pd.eval()
+    for k, iid, cls, _ in chosen:
+        gt = full[k] == iid
+        H, W = gt.shape
+        x, y = deepest_point(gt)
+        c = torch.tensor([[[(x + 0.5) * cfg.input_w / W - 0.5, (y + 0.5) * cfg.input_h / H - 0.5], [0.0, 0.0]]])
+        lab = torch.tensor([[1.0, -1.0]])
+        with torch.no_grad():
+            masks, iou = decode(pd, embs, [k], c, lab)
+            m = masks[0, int(iou[0].argmax())][None, None]
+            pred = F.interpolate(m, size=(H, W), mode="bilinear", align_corners=False)[0, 0].numpy() > 0
+        ious.append(float((pred & gt).sum() / max(1, (pred | gt).sum())))
+    ious = np.array(ious)
+    return {"objects": len(ious), "meanIou": round(float(ious.mean()), 4) if len(ious) else None,
+            "shareIouAtLeast0.7": round(float((ious >= 0.7).mean()), 4) if len(ious) else None,
+            "perClass": {str(c): sum(1 for o in chosen if o[2] == c) for c in classes}}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--backbone-run", required=True)
+    ap.add_argument("--train-data", required=True)
+    ap.add_argument("--heldout-data", required=True)
+    ap.add_argument("--run-dir", required=True)
+    ap.add_argument("--minutes", type=float, default=15.0)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    os.makedirs(args.run_dir, exist_ok=True)
+    cfg, model = load_run(args.backbone_run)
+    round_weights_fp16(model)  # the shipped backbone's weights
+    t0 = time.time()
+    embs, insts, objs, _ = load_scenes(args.train_data, cfg, model.sam)
+    h_embs, _, h_objs, h_full = load_scenes(args.heldout_data, cfg, model.sam, keep_full=True)
+    print(f"{len(embs)} train scenes / {len(objs)} objects, {len(h_embs)} held-out scenes; {time.time() - t0:.0f}s", flush=True)
+    pd = PromptDecoder(cfg)
+    pd.warm_start(model.sam)
+    opt = torch.optim.AdamW(pd.parameters(), lr=args.lr, weight_decay=0.01)
+    t_start, step, progress = time.time(), 0, 0.0
+    scale = 2.0  # label-res (input/2) -> model-input pixels
+    while progress < 1.0:
+        pd.train()
+        picks = rng.integers(len(objs), size=args.batch)
+        idx = [objs[o][0] for o in picks]
+        coords, labels, tgt = sample_prompts(rng, insts, objs, picks, scale)
+        for g in opt.param_groups:
+            g["lr"] = args.lr * min(1.0, (step + 1) / 50) * 0.5 * (1 + np.cos(np.pi * progress))
+        mask_in = has = None
+        if rng.random() < 0.3:  # refinement round as SAM trains: previous best mask + a corrective click
+            with torch.no_grad():
+                m0, i0 = decode(pd, embs, idx, coords, labels)
+                best = m0[torch.arange(len(idx)), i0.argmax(1)][:, None]
+                up = F.interpolate(best, size=tgt.shape[-2:], mode="bilinear", align_corners=False)[:, 0] > 0
+            for j in range(len(idx)):
+                err = up[j].numpy() != tgt[j].numpy().astype(bool)
+                ys, xs = np.nonzero(err)
+                if len(xs):
+                    i = rng.integers(len(xs))
+                    coords[j, 2] = torch.tensor([(xs[i] + 0.5) * scale, (ys[i] + 0.5) * scale])
+                    labels[j, 2] = float(tgt[j, ys[i], xs[i]] > 0)
+            mask_in, has = best, torch.ones(len(idx))
+        masks, iou = decode(pd, embs, idx, coords, labels, mask_in, has)
+        loss, _ = mask_losses(masks, iou, tgt)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(pd.parameters(), 1.0)
+        opt.step()
+        step += 1
+        progress = (time.time() - t_start) / (60 * args.minutes)
+        if step % 25 == 0:
+            print(json.dumps({"step": step, "loss": round(loss.item(), 4), "elapsed_s": round(time.time() - t_start)}), flush=True)
+    ev = evaluate_clicks(pd, h_embs, h_full, h_objs, cfg)
+    result = {"steps": step, "minutes": args.minutes, "seed": args.seed, "clickEval": ev,
+              "command": " ".join(["/usr/bin/python3"] + sys.argv)}
+    torch.save({"state_dict": pd.state_dict(), "config": cfg.to_dict()}, os.path.join(args.run_dir, "prompt.pt"))
+    json.dump(result, open(os.path.join(args.run_dir, "result.json"), "w"), indent=2)
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

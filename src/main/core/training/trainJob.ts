@@ -1,0 +1,179 @@
+/**
+ * The `train` job: accepted masks → pool → adapter trained in a worker → parent and candidate
+ * scored on held-out images → a new model version (activated when not worse, or as asked).
+ * Nothing is written before the very end, so a cancelled or failed run leaves the project as it was.
+ */
+import { ApiError } from '@shared/contract/errors'
+import type { ModelVersionInfo } from '@shared/contract/types'
+import type { Workstation } from '../workstation'
+import type { ProjectStore } from '../store/projectStore'
+import type { JobContext } from '../jobs/runner'
+import { decodeAdapter, encodeAdapter, type Adapter } from '../models/adapterFormat'
+import { ensureBaseModel } from '../models/modelVersions'
+import type { AdapterWeights } from './adapterMath'
+import { buildPool, defaultPoolOptions, splitAccepted, type DataSplit } from './dataset'
+import { evaluateVariants, iouTable } from './evaluate'
+import type { OutputsSource } from './outputs'
+import { defaultSteps, defaultTrainConfig, type LossPoint, type TrainConfig } from './trainLoop'
+import { trainAdapter } from './workerClient'
+import { baseOf, nextVersionName, saveReport, type TrainingReport } from './versions'
+import { fitGate, imageDescriptor, loadGate, saveGate } from './gate'
+import type { ActivatePolicy, TrainJobResult } from '@shared/contract/methods/training'
+
+export type { ActivatePolicy, TrainJobResult }
+
+export interface TrainParams {
+  rank?: number
+  steps?: number
+  seed?: number
+  activate?: ActivatePolicy
+  gate?: boolean
+}
+
+/** Supplies base-package outputs for the images of the open project. */
+export type OutputsFactory = (ws: Workstation, base: ModelVersionInfo) => OutputsSource
+
+export interface TrainingPlan {
+  active: ModelVersionInfo
+  base: ModelVersionInfo
+  parentAdapter: AdapterWeights | null
+  split: DataSplit
+}
+
+/** Adapter tensors as stored (models/adapterFormat) ↔ as trained (scale folded into B). */
+export function fromStored(ad: Adapter): AdapterWeights {
+  return { rank: ad.rank, c: ad.c, d: ad.d, a: ad.a, b: ad.scale === 1 ? ad.b : ad.b.map((v) => v * ad.scale) }
+}
+export function toStored(w: AdapterWeights): Adapter {
+  return { rank: w.rank, c: w.c, d: w.d, scale: 1, a: w.a, b: w.b }
+}
+
+/**
+ * Checks that a run can start, with a clear reason when not; nothing is written when it cannot.
+ * Used by the API before queuing a job, and by the job itself.
+ */
+export async function planTraining(store: ProjectStore, opts: { registerBase?: boolean } = {}): Promise<TrainingPlan> {
+  const split = splitAccepted(store)
+  if (!split.train.length) {
+    const n = split.heldOut.length
+    throw new ApiError('conflict', n
+      ? `Only held-out (val/test) images are accepted (${n}); accept at least one training image to fine-tune. Nothing was changed.`
+      : 'No accepted images yet: accept (or correct and accept) some masks, then fine-tune. Nothing was changed.')
+  }
+  let active = store.models.active()
+  if (!active && opts.registerBase) {
+    // The embedded package becomes the base when the project has no model yet (as pre-fill does).
+    try {
+      active = store.models.get(await ensureBaseModel(store))
+    } catch (e) {
+      throw new ApiError('conflict', `No model is active in this project and the embedded model is not available (${(e as Error).message}).`)
+    }
+  }
+  if (!active) throw new ApiError('conflict', 'No model is active in this project: add a model and pre-fill before fine-tuning.')
+  const base = baseOf(store, active)
+  const blob = active.kind === 'adapter' ? store.models.adapter(active.id) : null
+  return { active, base, parentAdapter: blob && blob.length ? fromStored(decodeAdapter(blob, `adapter of model version ${active.id}`)) : null, split }
+}
+
+function cancelledError(): ApiError {
+  return new ApiError('cancelled', 'Training cancelled; the active model is unchanged.')
+}
+
+export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>, outputs: OutputsFactory): Promise<TrainJobResult> {
+  const t0 = Date.now()
+  const store = ws.project
+  const params = ctx.params ?? {}
+  const plan = await planTraining(store, { registerBase: true })
+  const { active, base, parentAdapter, split } = plan
+  const source = outputs(ws, base)
+  const seed = params.seed ?? 1
+  const rank = params.rank ?? parentAdapter?.rank ?? defaultTrainConfig.rank
+  const steps = params.steps ?? defaultSteps(split.train.length)
+  const total = split.train.length + steps + split.heldOut.length
+  const say = (done: number, msg: string, detail?: Record<string, unknown>) => ctx.progress(done, total, msg, detail)
+
+  const descriptors: Float64Array[] = []
+  say(0, `Reading features of ${split.train.length} accepted images…`, { phase: 'load' })
+  const pool = await buildPool(store, source, split.train, {
+    ...defaultPoolOptions,
+    seed,
+    signal: ctx.signal,
+    onImage: (d, n) => say(d, `Reading features ${d}/${n}`, { phase: 'load' }),
+    onOutputs: (_id, o) => descriptors.push(imageDescriptor(o.features, o.d, o.h * o.w))
+  })
+  if (!pool.n) throw new ApiError('conflict', 'The accepted masks have no pixels of a trainable class (all ignore?). Nothing was changed.')
+  const tLoad = Date.now()
+  const cfg: TrainConfig = { ...defaultTrainConfig, rank, steps, seed }
+  // Continue from the parent's adapter when it has the same shape; a different rank starts afresh.
+  const init = parentAdapter && parentAdapter.rank === rank && parentAdapter.c === pool.c && parentAdapter.d === pool.d ? parentAdapter : null
+  let lastEmit = 0
+  const trained = await trainAdapter(pool, cfg, init, {
+    signal: ctx.signal,
+    onProgress: (p) => {
+      const now = Date.now()
+      if (now - lastEmit < 100 && p.step < p.steps) return
+      lastEmit = now
+      say(split.train.length + p.step, `Training step ${p.step}/${p.steps} · loss ${p.loss.toFixed(4)}`, { phase: 'train', step: p.step, steps: p.steps, loss: p.loss, points: p.points })
+    }
+  })
+  const tTrain = Date.now()
+  if (ctx.signal.aborted) throw cancelledError()
+
+  const doneBefore = split.train.length + steps
+  const gate = params.gate === false ? null : fitGate(descriptors)
+  const parentGate = active.kind === 'adapter' ? loadGate(store, active.id) : null
+  const [parentScores, candScores] = await evaluateVariants(store, source, split.heldOut, [{ weights: parentAdapter, gate: parentGate }, { weights: trained.weights, gate }], {
+    signal: ctx.signal,
+    onImage: (d, n) => say(doneBefore + d, `Evaluating on held-out images ${d}/${n}`, { phase: 'evaluate' })
+  })
+  const tEval = Date.now()
+  const classes = store.classes()
+  const pt = iouTable(parentScores!.conf)
+  const ct = iouTable(candScores!.conf)
+  const scored = parentScores!.conf.scored
+  const policy = params.activate ?? 'if-better'
+  const evaluated = pt.mIoU !== null && ct.mIoU !== null
+  const better = evaluated && ct.mIoU! >= pt.mIoU!
+  const activate = policy === 'always' || (policy === 'if-better' && better)
+  const decision =
+    policy === 'always' ? 'Activated as asked (activate: always).'
+    : policy === 'never' ? 'Kept inactive as asked (activate: never).'
+    : !evaluated ? 'Not activated: no held-out images to compare on (accept more images, or activate it yourself).'
+    : better ? `Activated: held-out mIoU ${fmt(ct.mIoU)} ≥ parent ${fmt(pt.mIoU)}.`
+    : `Not activated: held-out mIoU ${fmt(ct.mIoU)} < parent ${fmt(pt.mIoU)} (you can still activate it).`
+
+  // Last cancellation point: from here on everything is synchronous, so the write is all or nothing.
+  if (ctx.signal.aborted) throw cancelledError()
+  const metrics: Record<string, number> = { trainImages: split.train.length, heldOutImages: split.heldOut.length, rank, steps }
+  if (ct.mIoU !== null) metrics.mIoU = ct.mIoU
+  if (pt.mIoU !== null) metrics.parentMIoU = pt.mIoU
+  ct.perClass.forEach((v, k) => v !== null && (metrics[`iou.${classes.find((c) => c.index === k)?.name ?? k}`] = v))
+  const curve: LossPoint[] = trained.curve
+  const id = store.db.transaction(() => {
+    const newId = store.models.add({ name: nextVersionName(store, base), kind: 'adapter', parentId: active.id, packagePath: base.packagePath, adapter: encodeAdapter(toStored(trained.weights)), metrics })
+    const report: TrainingReport = {
+      modelVersionId: newId, parentId: active.id, baseId: base.id, createdAt: new Date().toISOString(), rank, steps, batch: cfg.batch, seed,
+      trainImages: split.train.length, heldOutImages: split.heldOut.length, heldOutRule: split.heldOutRule,
+      classes: classes.filter((c) => scored[c.index]).map((c) => ({ index: c.index, name: c.name, parent: pt.perClass[c.index] ?? null, candidate: ct.perClass[c.index] ?? null })),
+      parentMIoU: pt.mIoU, candidateMIoU: ct.mIoU, lossCurve: curve, activated: activate, decision, mode: trained.mode,
+      gate: gate ? { radius: gate.radius, trainMax: gate.trainMax, heldOutApplied: candScores!.applied } : null,
+      timings: { loadMs: tLoad - t0, trainMs: tTrain - tLoad, evalMs: tEval - tTrain, totalMs: Date.now() - t0 }
+    }
+    saveReport(store, report)
+    if (gate) saveGate(store, newId, gate)
+    if (activate) store.models.activate(newId)
+    return newId
+  })()
+  ws.hub.emit('project.changed', { path: store.path })
+  say(total, decision, { phase: 'done', modelVersionId: id })
+  return { modelVersionId: id, activated: activate, parentId: active.id, parentMIoU: pt.mIoU, candidateMIoU: ct.mIoU, decision }
+}
+
+function fmt(v: number | null): string {
+  return v === null ? '—' : v.toFixed(4)
+}
+
+/** Registers the `train` job kind. `outputs` binds the model layer (tests pass synthetic sources). */
+export function registerTrainingJob(ws: Workstation, outputs: OutputsFactory): void {
+  ws.jobs.register<TrainParams>('train', (ctx) => runTraining(ws, ctx, outputs))
+}
