@@ -8,7 +8,13 @@ export default defineConfig({
   main: {
     resolve: { alias: { '@shared': shared } },
     build: {
-      rollupOptions: { input: { index: fileURLToPath(new URL('./src/main/electron/index.ts', import.meta.url)) } }
+      rollupOptions: {
+        input: {
+          index: fileURLToPath(new URL('./src/main/electron/index.ts', import.meta.url)),
+          // The fine-tuning worker thread is its own entry (loaded by training/workerClient.ts).
+          'training-worker': fileURLToPath(new URL('./src/main/core/training/worker.ts', import.meta.url))
+        }
+      }
     }
   },
   preload: {

@@ -13,6 +13,7 @@ import { allocSlot, Preprocessor, type InputSlot } from './preprocess'
 import type { ModelManifest } from '@shared/modelPackage'
 import { resolveVersion } from './modelVersions'
 import { applyAdapter } from './adapter'
+import { gateAllows } from '../training/gate'
 
 export interface ModelOutputs {
   c: number
@@ -65,7 +66,7 @@ export async function computeOutputs(ws: Workstation, imageId: number, modelVers
     st.cache.put(featureCacheKey(img.contentHash, m.id, reg), { c, d, h, w, logits: r.logits, features: r.features })
     out = { c, d, h, w, logits: r.logits, features: r.features }
   }
-  if (version.adapter) {
+  if (version.adapter && gateAllows(version.gate, out.features, out.d, out.h * out.w)) {
     const logits = new Float32Array(out.logits)
     applyAdapter(logits, out.features, out, version.adapter)
     out = { ...out, logits }

@@ -3,6 +3,7 @@
  * use (package_path = its folder) and activated when nothing is active; a version resolves to its
  * package folder and, for adapter versions, the adapter tensors.
  */
+import { loadGate, type AdapterGate } from '../training/gate'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
@@ -40,6 +41,7 @@ export interface ResolvedVersion {
   info: ModelVersionInfo
   packageDir: string
   adapter: Adapter | null
+  gate: AdapterGate | null
 }
 
 /** `id`, else the active version, else the embedded base (registered on the way). */
@@ -50,6 +52,8 @@ export async function resolveVersion(store: ProjectStore, id?: number): Promise<
   return {
     info,
     packageDir: resolve(store.resolvePath(info.packagePath)),
-    adapter: blob && blob.length ? decodeAdapter(blob, `adapter of model version ${vid}`) : null
+    adapter: blob && blob.length ? decodeAdapter(blob, `adapter of model version ${vid}`) : null,
+    // A fine-tuned adapter applies only to images like the ones it was trained on (see training/gate.ts).
+    gate: info.kind === 'adapter' ? loadGate(store, vid) : null
   }
 }

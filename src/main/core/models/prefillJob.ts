@@ -21,6 +21,7 @@ import { allocSlot, Preprocessor, type InputSlot } from './preprocess'
 import { resolveVersion } from './modelVersions'
 import { classMapping } from './classMap'
 import { applyAdapter } from './adapter'
+import { gateAllows } from '../training/gate'
 import { labelsFromLogits } from './postprocess'
 import { regionSkipClasses, regionTable } from './regions'
 import type { Frame } from './geometry'
@@ -148,7 +149,7 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
       cacheWrites.add(w)
       void w.catch(() => undefined).finally(() => cacheWrites.delete(w))
     }
-    if (version.adapter) applyAdapter(out.logits, out.features, shapes, version.adapter)
+    if (version.adapter && gateAllows(version.gate, out.features, shapes.d, shapes.h * shapes.w)) applyAdapter(out.logits, out.features, shapes, version.adapter)
     const r = labelsFromLogits(out.logits, shapes, prep.frame, classMap ?? undefined)
     const regions = regionTable(r.labels, r.confidence, prep.frame.imageW, prep.frame.imageH, skip)
     return { id: prep.id, width: prep.frame.imageW, height: prep.frame.imageH, labels: r.labels, confidence: r.confidence, regions, meanConfidence: r.meanConfidence }
