@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { event, type PayloadOf } from './define'
+import { promptSource } from './methods/prompt'
 
 const jobKind = z.enum(['import', 'prefill', 'train', 'export', 'demo'])
 const jobState = z.enum(['queued', 'running', 'done', 'failed', 'cancelled', 'interrupted'])
@@ -28,6 +29,14 @@ export const events = {
   'project.changed': event(z.object({ path: z.string().nullable() }), 'Project opened, closed or its summary changed.'),
   /** An image's status or label map changed (by another window, a job or an import). */
   'image.changed': event(z.object({ imageId: z.number(), status: z.string() }), 'An image changed.'),
+  /**
+   * A prompt-model embedding finished computing (click-to-segment): the annotator's "embedding
+   * ready" indicator listens for it instead of polling getEmbeddingStatus.
+   */
+  'prompt.embeddingReady': event(
+    z.object({ imageId: z.number(), modelId: z.string(), source: promptSource }),
+    'The prompt embedding of an image is ready (computed and in the memory cache).'
+  ),
   /** A native menu entry was chosen (Electron); the renderer runs the command with this id. */
   'command.run': event(z.object({ id: z.string() }), 'Run a renderer command by id.')
 }

@@ -177,6 +177,8 @@ function embeddingOf(ws: Workstation, imageId: number, engine: PromptEngine, cfg
     const w = s.cache.put(key, e).catch((err) => { s.lastError = `embedding cache write failed: ${(err as Error).message}` })
     s.writes.add(w)
     void w.finally(() => s.writes.delete(w))
+    // Pushed so the annotator's indicator flips to "ready" at once (it only polls as a fallback).
+    ws.hub.emit('prompt.embeddingReady', { imageId, modelId: cfg.id, source: cfg.source })
     return e
   })()
   s.running.set(key, p)

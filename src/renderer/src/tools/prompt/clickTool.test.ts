@@ -111,6 +111,24 @@ describe('embedding status watcher', () => {
     stop()
     expect(prepared).toEqual([5, 6, 7])
     expect(seen).toEqual(['computing', 'computing', 'ready'])
+    // with events: the pushed prompt.embeddingReady for the current image ends the wait at once
+    type Listener = (p: { imageId: number; modelId: string; source: 'rgb' }) => void
+    let listener: Listener | null = null
+    const pushed: string[] = []
+    const stopPushed = watchEmbedding(
+      {
+        prepareEmbeddings: api.prepareEmbeddings,
+        getEmbeddingStatus: async (a: { imageId: number }) => ({ imageId: a.imageId, state: 'computing' as const }),
+        on: ((_e: string, l: Listener) => { listener = l; return () => { listener = null } }) as never
+      },
+      8, [], (s) => pushed.push(s), 1000
+    )
+    while (pushed.length === 0) await new Promise((r) => setTimeout(r, 5))
+    listener!({ imageId: 9, modelId: 'm', source: 'rgb' }) // another image: ignored
+    listener!({ imageId: 8, modelId: 'm', source: 'rgb' })
+    expect(pushed).toEqual(['computing', 'ready'])
+    stopPushed()
+    expect(listener).toBeNull() // unsubscribed
     const none: string[] = []
     watchEmbedding({ prepareEmbeddings: async () => { throw new Error('No prompt model') }, getEmbeddingStatus: api.getEmbeddingStatus }, 1, [], (s) => none.push(s))
     await new Promise((r) => setTimeout(r, 10))
