@@ -10,7 +10,7 @@ export type ViewMode = 'rgb' | 'thermal' | 'blend' | 'side'
  * The annotator's Konva stage. Four layers, so a brush stroke redraws only what changes:
  * - `imageLayer`: RGB and thermal (static while painting),
  * - `maskLayer`: the committed label map, drawn from the MaskRenderer's offscreen canvas,
- * - `uiLayer`: region tags and the selected region's box,
+ * - `uiLayer`: region tags and the selected region's box, the click tool's preview and markers,
  * - `cursorLayer`: brush cursor and polygon draft (redrawn on every pointer move, nearly empty).
  * All content sits in one transform (zoom/pan) per layer, kept in sync.
  */
@@ -18,7 +18,7 @@ export class ViewerScene {
   readonly stage: Konva.Stage
   readonly imageLayer = new Konva.Layer({ listening: false, imageSmoothingEnabled: false })
   readonly maskLayer = new Konva.Layer({ listening: false, imageSmoothingEnabled: false })
-  readonly uiLayer = new Konva.Layer({ listening: false })
+  readonly uiLayer = new Konva.Layer({ listening: false, imageSmoothingEnabled: false })
   /** Brush cursor and polygon draft alone: they move on every pointer event, region tags do not. */
   readonly cursorLayer = new Konva.Layer({ listening: false })
   private readonly rgb = new Konva.Image({ image: undefined, x: 0, y: 0 })
@@ -28,6 +28,9 @@ export class ViewerScene {
   private readonly cursor = new Konva.Circle({ radius: 5, stroke: '#ffffff', strokeWidth: 1, dash: [3, 3], visible: false, strokeScaleEnabled: false })
   private readonly draft = new Konva.Line({ points: [], stroke: '#4c9dff', strokeWidth: 1.5, closed: false, strokeScaleEnabled: false, dash: [6, 3] })
   private readonly regionGroup = new Konva.Group()
+  /** Click tool: the mask preview (class colour, translucent) and its points/box markers. */
+  private readonly clickPreview = new Konva.Image({ image: undefined, visible: false, listening: false })
+  private readonly clickMarks = new Konva.Group()
   private maskTiles: MaskTile[] = []
   private pendingDirty: Rect | null = null
   private dirtyFrame = 0
@@ -47,7 +50,7 @@ export class ViewerScene {
     this.stage = new Konva.Stage({ container, width: container.clientWidth || 800, height: container.clientHeight || 600 })
     this.imageLayer.add(this.rgb, this.thermal, this.edges)
     this.maskLayer.add(this.mask)
-    this.uiLayer.add(this.regionGroup)
+    this.uiLayer.add(this.clickPreview, this.regionGroup, this.clickMarks)
     this.cursorLayer.add(this.draft, this.cursor)
     this.stage.add(this.imageLayer, this.maskLayer, this.uiLayer, this.cursorLayer)
   }
@@ -222,6 +225,21 @@ export class ViewerScene {
     if (hover && points.length) flat.push(hover.x, hover.y)
     this.draft.points(flat)
     this.cursorLayer.batchDraw()
+  }
+
+  /**
+   * Click tool overlay: the preview mask (an RGBA canvas of its bbox), the prompt points (green
+   * positive, red negative) and the box, or a box being dragged. Markers keep their screen size.
+   */
+  setClickOverlay(preview: { canvas: HTMLCanvasElement; bbox: Rect } | null, points: ReadonlyArray<{ x: number; y: number; label: 0 | 1 }>, box: { x0: number; y0: number; x1: number; y1: number } | null): void {
+    this.clickPreview.visible(!!preview)
+    if (preview) this.clickPreview.setAttrs({ image: preview.canvas, x: preview.bbox.x, y: preview.bbox.y, width: preview.bbox.w, height: preview.bbox.h })
+    this.clickMarks.destroyChildren()
+    const r = 4 / this.scale
+    for (const p of points)
+      this.clickMarks.add(new Konva.Circle({ x: p.x + 0.5, y: p.y + 0.5, radius: r, fill: p.label ? '#3ddc84' : '#ff4d4d', stroke: '#000000', strokeWidth: 1, strokeScaleEnabled: false }))
+    if (box) this.clickMarks.add(new Konva.Rect({ x: box.x0, y: box.y0, width: box.x1 - box.x0 + 1, height: box.y1 - box.y0 + 1, stroke: '#ffd84c', strokeWidth: 1.5, dash: [6, 3], strokeScaleEnabled: false }))
+    this.uiLayer.batchDraw()
   }
 
   /** Region tags: id, class and confidence at each region's corner; the selected one boxed. */

@@ -6,14 +6,19 @@ import type { EditSession } from '../lib/editSession'
 import type { ProposalRegion, RegionTable } from '../lib/regions'
 import type { ThermalRaw } from '../lib/thermal'
 import type { ViewMode } from '../lib/viewerScene'
+import type { ClickMode } from '../tools/prompt/clickTool'
 
 const PREFS_KEY = 'twinlight.editorPrefs'
 /** Tool and view settings a person expects to find again after a reload (not image data). */
-const prefKeys = ['tool', 'brushSize', 'classIndex', 'mode', 'alpha', 'colormap', 'overlay', 'overlayOpacity', 'outline', 'wandTolerance', 'wandSource'] as const
+const prefKeys = ['tool', 'brushSize', 'classIndex', 'mode', 'alpha', 'colormap', 'overlay', 'overlayOpacity', 'outline', 'wandTolerance', 'clickMode'] as const
 
 function loadPrefs(): Record<string, unknown> {
   try {
-    return JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}') as Record<string, unknown>
+    const p = JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}') as Record<string, unknown>
+    // The client-side magic wand became the click tool's thermal wand (one wand, main's algorithm).
+    if (p.tool === 'wand') Object.assign(p, { tool: 'click', clickMode: 'wand' })
+    delete p.wandSource
+    return p
   } catch {
     return {}
   }
@@ -34,13 +39,14 @@ function defaults() {
     overlay: true,
     overlayOpacity: 0.55,
     outline: false,
-    wandTolerance: 12,
-    /** What the magic wand compares: thermal values or RGB luminance. */
-    wandSource: 'thermal' as 'thermal' | 'rgb'
+    /** Thermal wand tolerance in display grey levels ([ and ] with the click tool). */
+    wandTolerance: 24,
+    /** Click tool: thermal wand (no model) or the project's prompt model. */
+    clickMode: 'wand' as ClickMode
   }
 }
 
-export type Tool = 'brush' | 'eraser' | 'fill' | 'wand' | 'polygon' | 'select' | 'pan'
+export type Tool = 'brush' | 'eraser' | 'fill' | 'click' | 'polygon' | 'select' | 'pan'
 
 /** Heavy, non-reactive data of the open image (typed arrays, canvases). */
 export interface EditorData {

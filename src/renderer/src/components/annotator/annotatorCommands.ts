@@ -2,6 +2,7 @@ import { api } from '../../api'
 import type { Command } from '../../commands/registry'
 import { useAppStore } from '../../stores/app'
 import { useEditor, type Tool } from '../../stores/editor'
+import { useClickTool } from '../../stores/clickTool'
 import { useNotify } from '../../stores/notify'
 import { percentileWindow } from '../../lib/thermal'
 import { acceptAndNext, paintRegionEdit, skipToNext, undoRedo } from './annotatorActions'
@@ -26,6 +27,9 @@ export function annotatorCommands(canvas: () => CanvasHandle | null): Command[] 
   const ed = useEditor()
   const app = useAppStore()
   const notify = useNotify()
+  const click = useClickTool()
+  /** The click tool holds points or a clicked mask: Enter and Esc belong to it, not to the image. */
+  const clickDraft = () => ed.tool === 'click' && click.hasDraft
   const ready = () => !!ed.data && !ed.alignMode
   const classes = () => app.project?.classes ?? []
   const className = (i: number) => classes().find((c) => c.index === i)?.name ?? `class ${i}`
@@ -75,8 +79,8 @@ export function annotatorCommands(canvas: () => CanvasHandle | null): Command[] 
   }
 
   const cmds: Command[] = [
-    { id: 'annotator.back', label: 'Back to the image browser', keybinding: 'Escape', group: 'Navigation', when: () => !canvas()?.hasPolygon() && !ed.alignMode, run: () => app.backToBrowser() },
-    { id: 'image.accept', label: 'Accept image and open the next unreviewed', keybinding: 'Enter', group: 'Review', when: () => ready() && !canvas()?.hasPolygon(), run: acceptAndNext },
+    { id: 'annotator.back', label: 'Back to the image browser', keybinding: 'Escape', group: 'Navigation', when: () => !canvas()?.hasPolygon() && !ed.alignMode && !clickDraft(), run: () => app.backToBrowser() },
+    { id: 'image.accept', label: 'Accept image and open the next unreviewed', keybinding: 'Enter', group: 'Review', when: () => ready() && !canvas()?.hasPolygon() && !clickDraft(), run: acceptAndNext },
     { id: 'image.nextUnreviewed', label: 'Skip to the next unreviewed image (no accept)', keybinding: 'N', group: 'Review', when: ready, run: skipToNext },
     { id: 'history.undo', label: 'Undo', keybinding: 'Ctrl+Z', group: 'Edit', when: () => !!ed.data && ed.history.canUndo, run: () => undoRedo('undo') },
     { id: 'history.redo', label: 'Redo', keybinding: ['Ctrl+Shift+Z', 'Ctrl+Y'], group: 'Edit', when: () => !!ed.data && ed.history.canRedo, run: () => undoRedo('redo') },
@@ -84,12 +88,18 @@ export function annotatorCommands(canvas: () => CanvasHandle | null): Command[] 
     tool('brush', 'Brush', 'B'),
     tool('eraser', 'Eraser (paints unlabeled)', 'E'),
     tool('fill', 'Flood fill (relabel connected pixels)', 'F'),
-    tool('wand', 'Magic wand (similar thermal)', 'W'),
+    tool('click', 'Click-to-segment (thermal wand or prompt model)', 'C'),
+    { id: 'tool.wand', label: 'Thermal wand (click tool in wand mode)', keybinding: 'W', group: 'Tools', run: () => {
+        ed.tool = 'click'
+        click.setMode('wand')
+      }
+    },
     tool('polygon', 'Polygon fill', 'P'),
     tool('select', 'Select region', 'V'),
     tool('pan', 'Pan', 'H'),
-    { id: 'tool.smaller', label: 'Smaller brush', keybinding: '[', group: 'Tools', run: () => (ed.brushSize = [...SIZES].reverse().find((v) => v < ed.brushSize) ?? SIZES[0]) },
-    { id: 'tool.larger', label: 'Larger brush', keybinding: ']', group: 'Tools', run: () => (ed.brushSize = SIZES.find((v) => v > ed.brushSize) ?? SIZES[SIZES.length - 1]) },
+    ...clickCommands(clickDraft),
+    { id: 'tool.smaller', label: 'Smaller brush', keybinding: '[', group: 'Tools', when: () => ed.tool !== 'click', run: () => (ed.brushSize = [...SIZES].reverse().find((v) => v < ed.brushSize) ?? SIZES[0]) },
+    { id: 'tool.larger', label: 'Larger brush', keybinding: ']', group: 'Tools', when: () => ed.tool !== 'click', run: () => (ed.brushSize = SIZES.find((v) => v > ed.brushSize) ?? SIZES[SIZES.length - 1]) },
     { id: 'polygon.close', label: 'Close polygon and fill', keybinding: 'Enter', group: 'Tools', when: () => !!canvas()?.hasPolygon(), run: () => canvas()?.closePolygon() },
     { id: 'polygon.cancel', label: 'Cancel polygon', keybinding: 'Escape', group: 'Tools', when: () => !!canvas()?.hasPolygon(), run: () => canvas()?.cancelPolygon() },
     { id: 'view.flip', label: 'Flip RGB / thermal', keybinding: 'Space', group: 'View', when: ready, run: () => ed.flip() },
@@ -146,4 +156,22 @@ export function annotatorCommands(canvas: () => CanvasHandle | null): Command[] 
       }
     })
   return cmds
+}
+
+/** The click tool's keys (issue 8): they apply only while it is the active tool. */
+function clickCommands(clickDraft: () => boolean): Command[] {
+  const ed = useEditor()
+  const click = useClickTool()
+  const wand = () => ed.tool === 'click' && ed.clickMode === 'wand'
+  return [
+    { id: 'click.toggleMode', label: 'Click tool: switch thermal wand / prompt model', keybinding: 'Shift+C', group: 'Tools', when: () => !!ed.data, run: () => {
+        if (ed.tool !== 'click') ed.tool = 'click'
+        click.toggleMode()
+      }
+    },
+    { id: 'click.toleranceDown', label: 'Thermal wand: lower tolerance', keybinding: '[', group: 'Tools', when: wand, run: () => click.adjustTolerance(-4) },
+    { id: 'click.toleranceUp', label: 'Thermal wand: higher tolerance', keybinding: ']', group: 'Tools', when: wand, run: () => click.adjustTolerance(4) },
+    { id: 'click.commit', label: 'Click tool: write the mask as the active class', keybinding: 'Enter', group: 'Tools', when: clickDraft, run: () => click.commit() },
+    { id: 'click.cancel', label: 'Click tool: drop points, box and mask', keybinding: 'Escape', group: 'Tools', when: clickDraft, run: () => click.cancel() }
+  ]
 }
