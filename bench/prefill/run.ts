@@ -5,7 +5,8 @@
  *       execution provider and thread count as the job;
  *   (b) the whole pre-fill job end to end: decode, preprocess, model (inference worker),
  *       post-process (resize logits, argmax, confidence, regions), feature cache, DB writes.
- * Writes bench/results/prefill.json with both rates and b/a (goal ≥ 0.9). Model: the embedded
+ * Writes bench/results/prefill.json with both rates and b/a (goal ≥ 0.9); --load "TEXT" records
+ * what else ran on the machine meanwhile. Model: the embedded
  * package, or --model DIR; without either, a generated stand-in package at 512x384 (noted).
  */
 import { execFileSync } from 'node:child_process'
@@ -15,20 +16,19 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as ort from 'onnxruntime-node'
-import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/write-dataset'
-import { Workstation } from '../../src/main/core/workstation'
-import { registerJobs } from '../../src/main/core/registerJobs'
-import { classPreset } from '../../src/main/core/classPresets'
 import { ensureBaseModel, embeddedPackageDir } from '../../src/main/core/models/modelVersions'
 import { getEngine, releaseEngines } from '../../src/main/core/models/engine'
 import { defaultThreads, openSession } from '../../src/main/core/models/ep'
 import { readImageForModel } from '../../src/main/core/models/imageInput'
 import { allocSlot, Preprocessor } from '../../src/main/core/models/preprocess'
 import { loadModelPackage } from '../../src/main/core/models/packageLoader'
+import { stagePool } from '../../src/main/core/models/prefillPool'
+import { modelImageSource } from '../../src/main/core/models/imageInput'
 import type { PrefillResult } from '../../src/main/core/models/prefillJob'
+import { makeBenchProject } from './benchProject'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, model: { type: 'string' }, width: { type: 'string', default: '640' }, height: { type: 'string', default: '480' }, cpu: { type: 'boolean' }, out: { type: 'string' }, note: { type: 'string' } } })
+const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, model: { type: 'string' }, width: { type: 'string', default: '640' }, height: { type: 'string', default: '480' }, cpu: { type: 'boolean' }, out: { type: 'string' }, note: { type: 'string' }, load: { type: 'string' } } })
 const count = Number(values.count)
 const width = Number(values.width)
 const height = Number(values.height)
@@ -42,20 +42,13 @@ if (!existsSync(join(modelDir, 'manifest.json'))) {
   modelNote = 'embedded package missing: generated stand-in (conv backbone, 512x384 input, D=32), much lighter than the tiny SARTM'
 }
 const threads = defaultThreads()
+const loadavgAtStart = loadavg().map((x) => Math.round(x * 100) / 100)
 const forceCpu = values.cpu === true
 
 try {
   console.log(`generating ${count} images at ${width}x${height} …`)
-  const ds = join(work, 'dataset')
-  const r = await writeSyntheticDataset(ds, { count, seed: 11, width, height, compressionLevel: 3 })
-  const ws = new Workstation({ dataDir: join(work, 'data'), transport: 'http' })
-  registerJobs(ws)
-  await ws.createProject(join(work, 'bench.twinlight'), 'bench', classPreset('mfnet'))
+  const { ws, ids } = await makeBenchProject(work, count, width, height)
   const store = ws.project
-  const ids = r.names.map((name) => {
-    const file = join(ds, 'images', `${name}.png`)
-    return store.images.insert({ name, split: 'train', rgbPath: store.toStoredPath(file), thermalPath: store.toStoredPath(file), thermalChannel: 3, width, height, thermalBits: 8, contentHash: `bench-${name}` })
-  })
   const pkg = await loadModelPackage(modelDir)
   const m = pkg.manifest
 
@@ -85,6 +78,10 @@ try {
   const engine = await getEngine(modelDir, { forceCpu, threads })
   const warm = allocSlot(m)
   for (let i = 0; i < 3; i++) await engine.run(warm)
+  // The stage threads are process-wide and outlive a job; start them as an earlier job would have
+  // (from TypeScript sources their start includes compiling the worker's modules).
+  const pool = stagePool(threads)
+  await pool.prepare(m, modelImageSource(store, ids[0]!, false), allocSlot(m))
   console.log(`(b) prefill job on ${count} images …`)
   const t1 = performance.now()
   const c1 = process.cpuUsage()
@@ -102,9 +99,9 @@ try {
     model: { id: m.id, dir: modelDir, note: modelNote, input: [m.input.width, m.input.height] },
     executionProvider: { name: ep.name, reason: ep.reason, threads },
     gpu: 'none on this machine: CUDA provider library not installed and no GPU; numbers are CPU',
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadavgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100), note: 'cores shared with other work while measuring' },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadavgAtStart, loadavgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100), note: values.load ?? 'cores shared with other work while measuring' },
     a_rawSessionRun: { seconds: round(rawSeconds), imagesPerSecond: round(rawRate), cpuMsPerImage: round((rawCpu / count) * 1000) },
-    b_prefillJob: { seconds: round(jobSeconds), imagesPerSecond: round(jobRate), cpuMsPerImage: round((jobCpu / count) * 1000), problems: res.problems.length, cacheFeatures: true },
+    b_prefillJob: { seconds: round(jobSeconds), imagesPerSecond: round(jobRate), cpuMsPerImage: round((jobCpu / count) * 1000), problems: res.problems.length, cacheFeatures: true, stageThreads: { mode: pool.mode, size: pool.size } },
     cpuNote: "cpuMsPerImage is this process's CPU time (all threads) per image; (b) minus (a) is what decoding, preprocessing, post-processing, regions, cache and DB writes cost on top of the model. b/a approaches 1 only when that work fits on the cores the model leaves free.",
     ratio_b_over_a: round(jobRate / rawRate),
     goal: 'b/a >= 0.9'

@@ -9,6 +9,7 @@ import { checkGraphMatchesManifest, loadModelPackage, type LoadedModelPackage } 
 import { ModelPackageError, type ModelManifest } from '@shared/modelPackage'
 import { acceleratorCandidates, choiceFromAttempts, defaultThreads, forceCpuFromEnv, sessionOptionsFor, type EpChoice, type EpOptions } from './ep'
 import { OrtWorker } from './ortWorker'
+import { releaseStagePool } from './prefillPool'
 import type { InputSlot } from './preprocess'
 
 export interface OutputShapes {
@@ -117,9 +118,9 @@ export function getEngine(dir: string, opts: EpOptions = {}): Promise<ModelEngin
   return e
 }
 
-/** Closes every shared session (tests, app exit). */
+/** Closes every shared session and the pre-fill stage threads (tests, app exit). */
 export async function releaseEngines(): Promise<void> {
   const all = [...open.values()]
   open.clear()
-  await Promise.allSettled(all.map(async (p) => (await p).release()))
+  await Promise.allSettled([...all.map(async (p) => (await p).release()), releaseStagePool()])
 }

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto'
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs'
-import { rename, writeFile } from 'node:fs/promises'
+import { open, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodeHalf, encodeHalf } from './fp16'
 
@@ -125,15 +125,34 @@ export class FeatureCache {
   /**
    * Same as put, with the file written on the I/O thread pool (the job does not wait for the disk).
    * The entry becomes visible to get() once written; concurrent writes of one key still leave one
-   * whole file (each goes to its own temp name, then an atomic rename).
+   * whole file (each goes to its own temp name, then an atomic rename). `o.logits` is written as
+   * is: leave it unchanged until the promise settles.
    */
   async putAsync(key: string, o: CachedOutputs): Promise<void> {
+    this.check(o)
+    await this.putEncodedAsync(key, o, o.logits, encodeHalf(o.features))
+  }
+
+  /**
+   * putAsync with the features already in float16 (the pre-fill job encodes them on a stage
+   * worker thread). Header and arrays are written with one writev, no concatenated copy, so the
+   * arrays must stay unchanged until the promise settles.
+   */
+  async putEncodedAsync(key: string, shape: { c: number; d: number; h: number; w: number }, logits: Float32Array, half: Uint16Array): Promise<void> {
     const idx = this.load()
-    const size = this.check(o)
+    const n1 = shape.c * shape.h * shape.w
+    const n2 = shape.d * shape.h * shape.w
+    if (logits.length !== n1 || half.length !== n2) throw new Error(`feature cache: outputs do not match ${shape.c}x${shape.d}x${shape.h}x${shape.w}`)
+    const size = HEADER + 4 * n1 + 2 * n2
     if (size > this.capBytes) return
-    const half = encodeHalf(o.features)
     const tmp = `${this.file(key)}.${process.pid}.${this.writes++}.tmp`
-    await writeFile(tmp, Buffer.concat([this.header(o), new Uint8Array(o.logits.buffer, o.logits.byteOffset, o.logits.byteLength), new Uint8Array(half.buffer, half.byteOffset, half.byteLength)]))
+    const fh = await open(tmp, 'w')
+    try {
+      const { bytesWritten } = await fh.writev([this.header(shape), new Uint8Array(logits.buffer, logits.byteOffset, logits.byteLength), new Uint8Array(half.buffer, half.byteOffset, half.byteLength)])
+      if (bytesWritten !== size) throw new Error(`feature cache: short write (${bytesWritten} of ${size} bytes)`)
+    } finally {
+      await fh.close()
+    }
     await rename(tmp, this.file(key))
     this.add(idx, key, size)
   }
@@ -145,7 +164,7 @@ export class FeatureCache {
     return HEADER + 4 * n1 + 2 * n2
   }
 
-  private header(o: CachedOutputs): Buffer {
+  private header(o: { c: number; d: number; h: number; w: number }): Buffer {
     const head = Buffer.alloc(HEADER)
     head.writeUInt32LE(MAGIC, 0)
     head.writeUInt32LE(1, 4)

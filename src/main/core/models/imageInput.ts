@@ -38,17 +38,45 @@ function rgbOf(data: Uint8Array | Uint16Array, channels: number, file: string): 
   return split(data, channels, 0, file).rgb
 }
 
-export async function readImageForModel(store: ProjectStore, imageId: number, want16: boolean): Promise<ImageForModel> {
+/**
+ * Where an image's pixels live and what the project knows about it: everything the decode needs,
+ * read from the DB on the main thread, plain data so it can be posted to a worker thread.
+ */
+export interface ModelImageSource {
+  rgbFile: string
+  thermalFile: string
+  thermalChannel: number
+  /** Size recorded in the project (a decoded image of another size is an error). */
+  width: number
+  height: number
+  registration: { dx: number; dy: number }
+  contentHash: string | null
+}
+
+export function modelImageSource(store: ProjectStore, imageId: number, want16: boolean): ModelImageSource {
   const img = store.images.get(imageId)
-  const rgbFile = store.resolvePath(img.rgbPath)
   const useRaw = want16 && img.thermalRawPath
-  const thFile = useRaw ? store.resolvePath(img.thermalRawPath!) : store.resolvePath(img.thermalPath)
+  return {
+    rgbFile: store.resolvePath(img.rgbPath),
+    thermalFile: useRaw ? store.resolvePath(img.thermalRawPath!) : store.resolvePath(img.thermalPath),
+    thermalChannel: img.thermalChannel ?? 0,
+    width: img.width,
+    height: img.height,
+    registration: img.registration,
+    contentHash: img.contentHash ?? null
+  }
+}
+
+export async function readImageForModel(store: ProjectStore, imageId: number, want16: boolean): Promise<ImageForModel> {
+  return decodeForModel(modelImageSource(store, imageId, want16))
+}
+
+/** Reads and decodes the files of `src` (no DB access: runs in the pre-fill worker threads too). */
+export async function decodeForModel(src: ModelImageSource): Promise<ImageForModel> {
+  const { rgbFile, thermalFile: thFile, thermalChannel: ch, registration } = src
   const rgbBytes = await readBytes(rgbFile)
-  const hash = createHash('sha256')
-  const contentHash = img.contentHash ?? hash.update(rgbBytes).digest('hex')
-  const registration = img.registration
+  const contentHash = src.contentHash ?? createHash('sha256').update(rgbBytes).digest('hex')
   const decoded = await decodeImage(rgbFile, rgbBytes)
-  const ch = img.thermalChannel ?? 0
   let pair: DecodedPair
   if (thFile === rgbFile) {
     if (ch >= decoded.channels) throw new ImagingError(rgbFile, `thermal channel ${ch} requested but the image has ${decoded.channels} channel(s)`)
@@ -68,8 +96,8 @@ export async function readImageForModel(store: ProjectStore, imageId: number, wa
     const thermal = t.channels === 1 ? t.data : extract(t.data, t.channels, ch)
     pair = { width: decoded.width, height: decoded.height, rgb: rgbOf(decoded.data, decoded.channels, rgbFile), thermal, thermalBits: t.bitDepth }
   }
-  if (decoded.width !== img.width || decoded.height !== img.height) {
-    throw new ImagingError(rgbFile, `image is ${decoded.width}x${decoded.height} but the project recorded ${img.width}x${img.height}`)
+  if (decoded.width !== src.width || decoded.height !== src.height) {
+    throw new ImagingError(rgbFile, `image is ${decoded.width}x${decoded.height} but the project recorded ${src.width}x${src.height}`)
   }
   return { pair, registration, contentHash, file: rgbFile }
 }

@@ -4,7 +4,8 @@
  * writes could never overlap the model. The worker is plain JavaScript evaluated from a string
  * (no loader or bundler entry needed in tsx, vitest or the Electron build) and only opens a
  * session, trying the providers it is given in order, and runs it. Input buffers are transferred
- * to the worker and back (the caller's slots are reused); outputs are copied back.
+ * to the worker and back (the caller's slots are reused); outputs are moved back when ORT's
+ * buffers allow it, copied otherwise.
  */
 import { Worker } from 'node:worker_threads'
 import { createRequire } from 'node:module'
@@ -43,7 +44,14 @@ parentPort.on('message', async (msg) => {
       const outs = {}
       for (const n of msg.fetches) outs[n] = { type: r[n].type, dims: r[n].dims, data: r[n].data }
       const transfer = Object.keys(msg.feeds).map((k) => msg.feeds[k].data.buffer)
-      parentPort.postMessage({ id: msg.id, ok: true, outs, feeds: msg.feeds, ms }, transfer)
+      // Outputs are moved, not copied, when their buffers are whole and detachable (a copy of
+      // ~2 MB a run costs the model's own core); otherwise they go by structured clone.
+      const outBuffers = msg.fetches.map((n) => outs[n].data).filter((d) => d.byteOffset === 0 && d.byteLength === d.buffer.byteLength).map((d) => d.buffer)
+      try {
+        parentPort.postMessage({ id: msg.id, ok: true, outs, feeds: msg.feeds, ms }, transfer.concat([...new Set(outBuffers)]))
+      } catch {
+        parentPort.postMessage({ id: msg.id, ok: true, outs, feeds: msg.feeds, ms }, transfer)
+      }
     } else if (msg.type === 'close') {
       if (session) await session.release()
       session = null

@@ -1,11 +1,12 @@
 /**
- * The pre-fill job: every selected image through the model, three stages overlapped —
- * decode + preprocess (sharp's thread pool, then JS into reusable input slots), the model (the
- * inference worker), post-processing + DB writes (main thread, while the worker runs the next
- * image). Per image: proposal (labels, confidence, region table); for images no person has
- * reviewed, the proposal also becomes the current map (status `prefilled`). Results are committed
- * in small batches, each in one transaction together with the checkpoint, so a resumed job skips
- * exactly what was committed. Corrupt images are reported and skipped.
+ * The pre-fill job: every selected image through the model, in overlapping lanes — decode +
+ * preprocess and post-processing (labels, confidence, regions, float16 features) on the stage
+ * worker pool (prefillPool.ts, the cores the model leaves free), the model on the inference worker
+ * (ortWorker.ts), DB writes on this thread. Per image: proposal (labels, confidence, region table);
+ * for images no person has reviewed, the proposal also becomes the current map (status
+ * `prefilled`). Results are committed in small batches, each in one transaction together with the
+ * checkpoint, so a resumed job skips exactly what was committed. Corrupt images, and images whose
+ * stage thread died, are reported and skipped.
  */
 import { z } from 'zod'
 import { ApiError } from '@shared/contract/errors'
@@ -16,15 +17,15 @@ import type { ProjectStore } from '../store/projectStore'
 import { inference, recordEp } from './context'
 import { getEngine, type BackboneOutputs, type ModelEngine } from './engine'
 import { featureCacheKey } from './featureCache'
-import { ImagingError, readImageForModel } from './imageInput'
-import { allocSlot, Preprocessor, type InputSlot } from './preprocess'
+import { modelImageSource, type ModelImageSource } from './imageInput'
+import { allocSlot, type InputSlot } from './preprocess'
 import { resolveVersion } from './modelVersions'
 import { classMapping } from './classMap'
 import { applyAdapter } from './adapter'
 import { gateAllows } from '../training/gate'
-import { labelsFromLogits } from './postprocess'
-import { regionSkipClasses, regionTable } from './regions'
-import type { Frame } from './geometry'
+import { regionSkipClasses } from './regions'
+import { stagePool, StageWorkerCrash, type StageRunner } from './prefillPool'
+import type { PreparedImage } from './prefillStages'
 import type { Region } from '../store/proposalsRepo'
 
 export const prefillParams = z
@@ -71,7 +72,12 @@ interface Checkpoint {
 }
 
 const REVIEWED: ImageStatus[] = ['in_review', 'accepted']
+/** Images being prepared ahead of the model. */
 const PREFETCH = 3
+/** Runs queued at the inference worker: the next starts the moment one ends. */
+const MODEL_QUEUE = 2
+/** Images being post-processed at once (bounds the output buffers held). */
+const FINISHING = 3
 const COMMIT_EVERY = 8
 const COMMIT_MS = 1000
 
@@ -84,7 +90,7 @@ function targetIds(store: ProjectStore, p: PrefillParams): number[] {
   return p.imageIds.filter((id) => allowed.has(id))
 }
 
-type Prepared = { id: number; slot: InputSlot; frame: Frame; contentHash: string; reg: { dx: number; dy: number } } | { id: number; problem: PrefillProblem }
+type Prepared = { id: number; slot: InputSlot; image: PreparedImage; file: string } | { id: number; problem: PrefillProblem }
 
 interface Finished {
   id: number
@@ -114,9 +120,9 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
   const todo = state.ids.filter((id) => !doneSet.has(id))
   const total = state.ids.length
   const skip = regionSkipClasses(store.classes())
-  const pre = new Preprocessor(m)
   const want16 = m.normalisation.thermal.bits === 16
-  const free: InputSlot[] = Array.from({ length: PREFETCH + 1 }, () => allocSlot(m))
+  const stages: StageRunner = stagePool(engine.ep.name === 'cpu' ? engine.ep.threads : 1)
+  const free: InputSlot[] = Array.from({ length: PREFETCH + MODEL_QUEUE }, () => allocSlot(m))
   const started = Date.now()
   const prior = state.seconds // time spent by earlier runs of this job (resume)
   const elapsed = (): number => prior + (Date.now() - started) / 1000
@@ -127,36 +133,51 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
   report()
 
   const prepare = async (id: number): Promise<Prepared> => {
-    const slot = free.pop()!
+    let source: ModelImageSource
     try {
-      const img = await readImageForModel(store, id, want16)
-      const frame = pre.fill(img.pair, img.registration, slot)
-      return { id, slot, frame, contentHash: img.contentHash, reg: img.registration }
+      source = modelImageSource(store, id, want16)
     } catch (e) {
-      free.push(slot)
-      if (e instanceof ImagingError) return { id, problem: { file: e.file, reason: e.reason } }
       if (e instanceof ApiError && (e.code === 'not_found' || e.code === 'bad_input')) return { id, problem: { file: `image ${id}`, reason: e.message } }
+      throw e
+    }
+    try {
+      const r = await stages.prepare(m, source, free.pop()!)
+      if (r.outcome.ok) return { id, slot: r.slot, image: r.outcome.image, file: source.rgbFile }
+      free.push(r.slot)
+      return { id, problem: r.outcome.problem }
+    } catch (e) {
+      const slot = (e as { slot?: InputSlot }).slot
+      free.push(slot ?? allocSlot(m)) // a crashed worker took the slot's buffers with it
+      if (e instanceof StageWorkerCrash) return { id, problem: { file: source.rgbFile, reason: e.message } }
       throw e
     }
   }
 
   const cacheWrites = new Set<Promise<void>>()
-  const finish = (prep: Extract<Prepared, { slot: InputSlot }>, out: BackboneOutputs): Finished => {
-    const shapes = engine.shapes
-    if (p.cacheFeatures) {
-      // Written on the I/O pool; the logits are copied first because the adapter edits them in place.
-      const w = st.cache.putAsync(featureCacheKey(prep.contentHash, m.id, prep.reg), { ...shapes, logits: version.adapter ? out.logits.slice() : out.logits, features: out.features })
-      cacheWrites.add(w)
-      void w.catch(() => undefined).finally(() => cacheWrites.delete(w))
-    }
-    if (version.adapter && gateAllows(version.gate, out.features, shapes.d, shapes.h * shapes.w)) applyAdapter(out.logits, out.features, shapes, version.adapter)
-    const r = labelsFromLogits(out.logits, shapes, prep.frame, classMap ?? undefined)
-    const regions = regionTable(r.labels, r.confidence, prep.frame.imageW, prep.frame.imageH, skip)
-    return { id: prep.id, width: prep.frame.imageW, height: prep.frame.imageH, labels: r.labels, confidence: r.confidence, regions, meanConfidence: r.meanConfidence }
+  const track = (w: Promise<void>): void => {
+    cacheWrites.add(w)
+    void w.catch(() => undefined).finally(() => cacheWrites.delete(w))
   }
-
   let batch: Finished[] = []
   let batchProblems: { id: number; problem: PrefillProblem }[] = []
+  /** Post-processing on a stage thread while the model runs the next images; the cache write follows. */
+  const finish = async (prep: Extract<Prepared, { slot: InputSlot }>, out: BackboneOutputs): Promise<void> => {
+    const shapes = engine.shapes
+    const key = featureCacheKey(prep.image.contentHash, m.id, prep.image.registration)
+    // The cache keeps the base logits: copied before the adapter edits them in place.
+    const baseLogits = p.cacheFeatures && version.adapter ? out.logits.slice() : null
+    if (version.adapter && gateAllows(version.gate, out.features, shapes.d, shapes.h * shapes.w)) applyAdapter(out.logits, out.features, shapes, version.adapter)
+    try {
+      const { result: r, logits } = await stages.finish({ logits: out.logits, shapes, frame: prep.image.frame, classMap, skipClasses: skip, features: p.cacheFeatures ? out.features : null })
+      if (p.cacheFeatures) track(st.cache.putEncodedAsync(key, shapes, baseLogits ?? logits, r.half!))
+      const { imageW: width, imageH: height } = prep.image.frame
+      batch.push({ id: prep.id, width, height, labels: r.labels, confidence: r.confidence, regions: r.regions, meanConfidence: r.meanConfidence })
+    } catch (e) {
+      if (!(e instanceof StageWorkerCrash)) throw e
+      batchProblems.push({ id: prep.id, problem: { file: prep.file, reason: e.message } })
+    }
+  }
+
   let lastCommit = Date.now()
   const commit = (): void => {
     if (!batch.length && !batchProblems.length) return
@@ -190,19 +211,36 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
     for (const c of changed) ws.hub.emit('image.changed', { imageId: c.id, status: c.status })
     report()
   }
+  const maybeCommit = (): void => {
+    if (batch.length + batchProblems.length >= COMMIT_EVERY || Date.now() - lastCommit > COMMIT_MS) commit()
+  }
 
+  // Three overlapping lanes: up to PREFETCH images being prepared (stage threads), up to
+  // MODEL_QUEUE queued at the model (so it never waits for this thread), up to FINISHING being
+  // post-processed (stage threads). Images enter each lane in order; results commit as they come.
   const pending: Promise<Prepared>[] = []
+  const running: { prep: Extract<Prepared, { slot: InputSlot }>; out: Promise<BackboneOutputs> }[] = []
+  const finishing = new Set<Promise<void>>()
   let next = 0
   const fill = (): void => {
-    while (pending.length < PREFETCH && next < todo.length) pending.push(prepare(todo[next++]!))
+    while (pending.length < PREFETCH && free.length && next < todo.length) pending.push(prepare(todo[next++]!))
   }
-  let prev: { prep: Extract<Prepared, { slot: InputSlot }>; out: BackboneOutputs } | null = null
-  const handlePrev = (): void => {
-    if (!prev) return
-    batch.push(finish(prev.prep, prev.out))
-    prev = null
-    if (batch.length >= COMMIT_EVERY || Date.now() - lastCommit > COMMIT_MS) commit()
+  const retire = async (): Promise<void> => {
+    const r = running.shift()!
+    let out: BackboneOutputs
+    try {
+      out = await r.out
+    } finally {
+      free.push(r.prep.slot) // the engine put the arrays back into the slot
+    }
+    fill()
+    const f = finish(r.prep, out).finally(() => finishing.delete(f))
+    finishing.add(f)
+    void f.then(maybeCommit, () => undefined)
+    if (finishing.size >= FINISHING) await Promise.race(finishing)
+    if (cacheWrites.size > 8) await Promise.race(cacheWrites) // a slow disk must not pile up buffers
   }
+  let failure: unknown = null
   try {
     fill()
     while (pending.length && !ctx.signal.aborted) {
@@ -212,20 +250,19 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
         fill()
         continue
       }
-      const running = engine.run(prep.slot) // the worker runs while this thread post-processes the previous image
-      handlePrev()
-      const out = await running
-      free.push(prep.slot)
-      if (cacheWrites.size > 8) await Promise.race(cacheWrites) // a slow disk must not pile up buffers
-      fill()
-      prev = { prep, out }
+      running.push({ prep, out: engine.run(prep.slot) })
+      if (running.length >= MODEL_QUEUE) await retire()
     }
-    handlePrev()
-    commit()
+    while (running.length) await retire()
+    await Promise.all(finishing)
+  } catch (e) {
+    failure = e
   } finally {
-    // Let in-flight decodes and cache writes settle so nothing is written after the job ends.
-    await Promise.allSettled([...pending, ...cacheWrites])
+    // Let in-flight work settle so nothing is written after the job ends.
+    await Promise.allSettled([...pending, ...running.map((r) => r.out), ...finishing, ...cacheWrites])
   }
+  if (failure) throw failure
+  commit()
   if (ctx.signal.aborted) throw new ApiError('cancelled', 'Cancelled.')
   ws.hub.emit('project.changed', { path: store.path })
   const seconds = elapsed()
