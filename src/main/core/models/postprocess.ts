@@ -38,6 +38,8 @@ function axis(out: number, valid: number, inSize: number): Axis {
  */
 const EXP_RANGE = 16
 const EXP_STEPS = 64
+const EXP_LIMIT = EXP_RANGE * EXP_STEPS
+const IDENTITY = Uint8Array.from({ length: 256 }, (_, i) => i)
 const EXP_TABLE = (() => {
   const t = new Float64Array(EXP_RANGE * EXP_STEPS + 2)
   for (let i = 0; i < t.length; i++) t[i] = Math.exp(-i / EXP_STEPS)
@@ -65,6 +67,12 @@ export interface LogitsShape {
   w: number
 }
 
+/** Output buffers a caller can hand back for reuse (labels and confidence, one byte a pixel). */
+export interface LabelBuffers {
+  labels: Uint8Array
+  confidence: Uint8Array
+}
+
 export interface LabelResult {
   labels: Uint8Array
   confidence: Uint8Array
@@ -76,7 +84,7 @@ export interface LabelResult {
  * Labels and confidence at the image size. `classMap` (model index → project index) is applied to
  * the argmax; `into` lets a caller reuse output buffers.
  */
-export function labelsFromLogits(logits: Float32Array, shape: LogitsShape, frame: Frame, classMap?: Uint8Array, into?: { labels: Uint8Array; confidence: Uint8Array }): LabelResult {
+export function labelsFromLogits(logits: Float32Array, shape: LogitsShape, frame: Frame, classMap?: Uint8Array, into?: LabelBuffers): LabelResult {
   const { c: C, h: lh, w: lw } = shape
   const W = frame.imageW
   const H = frame.imageH
@@ -110,6 +118,9 @@ export function labelsFromLogits(logits: Float32Array, shape: LogitsShape, frame
   // One logits row per class, interpolated vertically, then read horizontally per pixel.
   const rowBuf = new Float64Array(C * lw)
   const vals = new Float64Array(C)
+  const left = new Float64Array(C)
+  const step = new Float64Array(C)
+  const map = classMap ?? IDENTITY
   let confSum = 0
   for (let y = 0; y < H; y++) {
     const r0 = ay.i0[y]! * lw
@@ -124,7 +135,7 @@ export function labelsFromLogits(logits: Float32Array, shape: LogitsShape, frame
       const x1 = ax.i1[xs]!
       const k = nodeArg[r0 + x0]!
       if (nodeOk[r0 + x0]! & nodeOk[r0 + x1]! & nodeOk[r1 + x0]! & nodeOk[r1 + x1]! && nodeArg[r0 + x1] === k && nodeArg[r1 + x0] === k && nodeArg[r1 + x1] === k) {
-        labels.fill(classMap ? classMap[k]! : k, orow + xs, orow + xe)
+        labels.fill(map[k]!, orow + xs, orow + xe)
         confidence.fill(255, orow + xs, orow + xe)
         confSum += 255 * (xe - xs)
         continue
@@ -140,21 +151,26 @@ export function labelsFromLogits(logits: Float32Array, shape: LogitsShape, frame
         }
         rowReady = true
       }
+      // Per run, each class's left value and left→right step: v = a + (b - a) * wx exactly as
+      // a per-pixel lerp would compute it, without re-reading the row per pixel.
+      for (let c = 0; c < C; c++) {
+        const a = rowBuf[c * lw + x0]!
+        left[c] = a
+        step[c] = rowBuf[c * lw + x1]! - a
+      }
       for (let x = xs; x < xe; x++) {
         const wx = ax.w1[x]!
         let best = -Infinity
         let arg = 0
         for (let c = 0; c < C; c++) {
-          const ob = c * lw
-          const a = rowBuf[ob + x0]!
-          const v = a + (rowBuf[ob + x1]! - a) * wx
+          const v = left[c]! + step[c]! * wx
           vals[c] = v
           if (v > best) { best = v; arg = c }
         }
         let sum = 0
         for (let c = 0; c < C; c++) {
           const q = (best - vals[c]!) * EXP_STEPS
-          if (q < EXP_RANGE * EXP_STEPS) {
+          if (q < EXP_LIMIT) {
             const i = q | 0
             const lo = EXP_TABLE[i]!
             sum += lo + (EXP_TABLE[i + 1]! - lo) * (q - i)
@@ -163,7 +179,7 @@ export function labelsFromLogits(logits: Float32Array, shape: LogitsShape, frame
         const q8 = Math.round(255 / sum)
         confSum += q8
         confidence[orow + x] = q8
-        labels[orow + x] = classMap ? classMap[arg]! : arg
+        labels[orow + x] = map[arg]!
       }
     }
   }
