@@ -1,35 +1,26 @@
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { startServer, type ServeHandle } from './helpers/server'
-import { launchBrowser, newPage, screenshot } from './helpers/browser'
+import type { Page } from 'playwright-core'
+import { type ServeHandle } from './helpers/server'
+import { screenshot } from './helpers/browser'
+import { servedSession } from './helpers/session'
 import { addManyImages, buildFixtureProject } from './helpers/fixtureProject'
 import { ok } from './helpers/api'
 import { until } from './helpers/viewer'
 
 describe('image browser with 100k images', () => {
-  let dir: string
   let srv: ServeHandle
-  let browser: Browser
   let page: Page
   let errors: string[]
   const N = 100_000
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'twinlight-scale-'))
-    const fx = await buildFixtureProject(dir, { count: 3 })
+  const session = servedSession('twinlight-scale-', async (d) => {
+    const fx = await buildFixtureProject(d, { count: 3 })
     addManyImages(fx.projectPath, N - 3)
-    srv = await startServer({ project: fx.projectPath })
-    browser = await launchBrowser()
-    ;({ page, errors } = await newPage(browser))
+    return fx.projectPath
   })
-  after(async () => {
-    await browser?.close()
-    await srv?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
+  before(async () => {
+    ;({ srv, page, errors } = session)
   })
 
   test('the grid renders only the tiles on screen and scrolls to the last image', async () => {

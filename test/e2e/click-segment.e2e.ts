@@ -1,14 +1,13 @@
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { generateScene } from '../../src/main/core/datasets/synthetic/scene'
 import { sceneName, sceneSeed } from '../../src/main/core/datasets/synthetic/write-dataset'
 import { DEMO_SEED } from '../../src/main/core/project/demo'
-import { repoRoot, runCli, startServer, type ServeHandle } from './helpers/server'
-import { launchBrowser, newPage, screenshot } from './helpers/browser'
+import { repoRoot, runCli, type ServeHandle } from './helpers/server'
+import { screenshot } from './helpers/browser'
+import { servedSession } from './helpers/session'
 import { labelMap, ok } from './helpers/api'
 import { imageToPage, layerPixel, until, waitSaved } from './helpers/viewer'
 
@@ -83,31 +82,24 @@ function overlap(map: Uint8Array, t: Target) {
 }
 
 describe('click-to-segment in the annotator (demo project, thermal view)', () => {
-  let dir: string
   let srv: ServeHandle
-  let browser: Browser
   let page: Page
   let errors: string[]
   let target: Target
   let imageId: number
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'twinlight-click-e2e-'))
-    const project = join(dir, 'demo', 'demo.twinlight')
-    await runCli(['demo', join(dir, 'demo'), '--count', String(COUNT)])
+  const session = servedSession('twinlight-click-e2e-', async (d) => {
+    const project = join(d, 'demo', 'demo.twinlight')
+    await runCli(['demo', join(d, 'demo'), '--count', String(COUNT)])
     // The demo does not register a prompt model; the embedded package brings a SAM2-interface decoder.
     await runCli(['add-model', project, '--folder', join(repoRoot, 'resources/models/tiny-sartm')])
+    return project
+  })
+  before(async () => {
+    ;({ srv, page, errors } = session)
     target = hotPerson()
-    srv = await startServer({ project })
     const list = await ok<{ items: { id: number; name: string }[] }>(srv, 'listImages', { offset: 0, limit: 100 })
     imageId = list.items.find((r) => r.name === target.name)!.id
-    browser = await launchBrowser()
-    ;({ page, errors } = await newPage(browser))
-  })
-  after(async () => {
-    await browser?.close()
-    await srv?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
   const currentMap = async () => (await labelMap(srv, imageId))?.data ?? new Uint8Array(W * H)

@@ -1,33 +1,25 @@
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { runCli, startServer, type ServeHandle } from './helpers/server'
-import { launchBrowser, newPage, screenshot } from './helpers/browser'
+import type { Page } from 'playwright-core'
+import { runCli, type ServeHandle } from './helpers/server'
+import { screenshot } from './helpers/browser'
+import { servedSession } from './helpers/session'
 import { labelMap, ok } from './helpers/api'
 import { layerPixel, strokeImage, until, waitSaved } from './helpers/viewer'
 
 /** The same review loop on the generated demo project (`twinlight demo`): real synthetic scenes. */
 describe('demo project: review loop', () => {
-  let dir: string
   let srv: ServeHandle
-  let browser: Browser
   let page: Page
   let errors: string[]
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'twinlight-demo-e2e-'))
-    await runCli(['demo', join(dir, 'demo'), '--count', '4'])
-    srv = await startServer({ project: join(dir, 'demo', 'demo.twinlight') })
-    browser = await launchBrowser()
-    ;({ page, errors } = await newPage(browser))
+  const session = servedSession('twinlight-demo-e2e-', async (d) => {
+    await runCli(['demo', join(d, 'demo'), '--count', '4'])
+    return join(d, 'demo', 'demo.twinlight')
   })
-  after(async () => {
-    await browser?.close()
-    await srv?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
+  before(async () => {
+    ;({ srv, page, errors } = session)
   })
 
   test('open the first image; RGB, thermal (inferno) and blend views', async () => {

@@ -1,11 +1,10 @@
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { runCli, startServer, type ServeHandle } from './helpers/server'
-import { launchBrowser, newPage, screenshot } from './helpers/browser'
+import type { Page } from 'playwright-core'
+import { runCli, type ServeHandle } from './helpers/server'
+import { screenshot } from './helpers/browser'
+import { servedSession } from './helpers/session'
 import { ok } from './helpers/api'
 import { until } from './helpers/viewer'
 
@@ -13,21 +12,15 @@ import { until } from './helpers/viewer'
 describe('jobs in the status bar', () => {
   let dir: string
   let srv: ServeHandle
-  let browser: Browser
   let page: Page
   let errors: string[]
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'twinlight-jobs-'))
-    await runCli(['demo', join(dir, 'demo'), '--count', '12'])
-    srv = await startServer()
-    browser = await launchBrowser()
-    ;({ page, errors } = await newPage(browser))
+  const session = servedSession('twinlight-jobs-', async (d) => {
+    await runCli(['demo', join(d, 'demo'), '--count', '12'])
+    return undefined
   })
-  after(async () => {
-    await browser?.close()
-    await srv?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
+  before(async () => {
+    ;({ dir, srv, page, errors } = session)
   })
 
   test('import job: progress pushed to the status bar, then the grid lists the images', async () => {

@@ -3,40 +3,32 @@
  * embedded tiny model; the model panel's Fine-tune draws the loss curve and the IoU table, Roll back
  * and Activate switch the model named in the status bar.
  */
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/write-dataset'
-import { runCli, startServer, type ServeHandle } from './helpers/server'
-import { launchBrowser, newPage, screenshot } from './helpers/browser'
+import { runCli, type ServeHandle } from './helpers/server'
+import { screenshot } from './helpers/browser'
+import { servedSession } from './helpers/session'
 import { ok } from './helpers/api'
 
 interface ModelList { activeId: number | null; models: { id: number; name: string; kind: string }[] }
 
 describe('fine-tune panel', () => {
-  let dir: string
   let srv: ServeHandle
-  let browser: Browser
   let page: Page
   let errors: string[]
 
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'twinlight-train-e2e-'))
-    const data = join(dir, 'dataset')
+  const session = servedSession('twinlight-train-e2e-', async (d) => {
+    const data = join(d, 'dataset')
     await writeSyntheticDataset(data, { count: 16, seed: 9, width: 320, height: 240, compressionLevel: 1 })
-    const project = join(dir, 'train.twinlight')
+    const project = join(d, 'train.twinlight')
     await runCli(['import', data, '--project', project])
-    srv = await startServer({ project })
-    browser = await launchBrowser()
-    ;({ page, errors } = await newPage(browser))
+    return project
   })
-  after(async () => {
-    await browser?.close()
-    await srv?.stop()
-    if (dir) rmSync(dir, { recursive: true, force: true })
+  before(async () => {
+    ;({ srv, page, errors } = session)
   })
 
   test('Fine-tune draws the loss curve and the metrics table; Roll back and Activate switch the status bar model', async () => {
