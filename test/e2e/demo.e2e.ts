@@ -26,6 +26,9 @@ describe('demo project: review loop', () => {
     await page.goto(srv.url)
     await page.locator('.tile[data-testid]').first().waitFor()
     await page.waitForTimeout(800) // thumbnails
+    // before any job ran, the status bar already names the execution provider and the model
+    await until(async () => /EP\s*(CPU|CUDA|DirectML|CoreML)/.test(await page.getByTestId('status-ep').innerText()), 'execution provider in the status bar')
+    assert.match(await page.getByTestId('status-model').innerText(), /tiny-sartm/)
     await screenshot(page, 'demo-browser')
     await page.keyboard.press('n')
     await until(async () => (await page.getByTestId('viewer').getAttribute('data-scale').catch(() => null)) !== null, 'viewer laid out')

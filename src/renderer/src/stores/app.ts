@@ -44,6 +44,20 @@ export const useAppStore = defineStore('app', {
     enter(project: ProjectSummary) {
       this.project = project
       if (this.view === 'start') this.view = 'browser'
+      if (!this.info?.executionProvider) void this.resolveExecutionProvider()
+    },
+    /**
+     * Main picks the execution provider when a model is first opened; ask for it now (it opens the
+     * active model, registering the embedded one) so the status bar shows it before any job runs.
+     */
+    async resolveExecutionProvider() {
+      try {
+        const ep = await api.getExecutionInfo({})
+        if (ep.name && this.info) this.info = { ...this.info, executionProvider: { name: ep.name, reason: ep.reason ?? '' } }
+        await this.refresh() // the model name follows the registration
+      } catch {
+        /* no usable model: the status bar keeps "—" and the model drawer says why */
+      }
     },
     async run<T>(what: string, fn: () => Promise<T>): Promise<T | null> {
       this.busy = true
