@@ -1,5 +1,6 @@
 /**
- * Preprocessing details: Pillow-exact resampling for shrinking and enlarging, 16-bit thermal
+ * Preprocessing details: Pillow-exact resampling for shrinking and enlarging (one channel, and
+ * four interleaved ones equal to each alone), 16-bit thermal
  * windowing, the registration shift of thermal, and the interleaved (MFNet) path equal to the
  * split path.
  */
@@ -50,6 +51,26 @@ describe('resampling', () => {
       let diff = 0
       for (let i = 0; i < out.length; i++) if (out[i] !== ref[i]) diff++
       expect(diff, `${w}x${h} → ${ow}x${oh}`).toBe(0)
+    }
+  })
+
+  it('4 interleaved channels (read as 32-bit words when aligned) equal each channel resized alone', () => {
+    const cases: [number, number, number, number][] = [[640, 480, 512, 384], [61, 45, 37, 23], [30, 20, 77, 61], [64, 48, 64, 17]]
+    for (const [w, h, ow, oh] of cases) {
+      for (const offset of [0, 1]) { // offset 1: an unaligned view takes the byte-wise path
+        const src = new Uint8Array(w * h * 4 + offset).subarray(offset)
+        for (let i = 0; i < src.length; i++) src[i] = (i * 2654435761) >>> 24
+        const out = new Uint8Array(ow * oh * 4 + offset).subarray(offset)
+        resize8(src, w, h, 4, ow, oh, out, new Uint8Array(h * ow * 4))
+        for (let c = 0; c < 4; c++) {
+          const plane = Uint8Array.from({ length: w * h }, (_, i) => src[i * 4 + c]!)
+          const want = new Uint8Array(ow * oh)
+          resize8(plane, w, h, 1, ow, oh, want, new Uint8Array(h * ow))
+          let diff = 0
+          for (let i = 0; i < want.length; i++) if (out[i * 4 + c] !== want[i]) diff++
+          expect(diff, `${w}x${h} → ${ow}x${oh}, channel ${c}, offset ${offset}`).toBe(0)
+        }
+      }
     }
   })
 })
