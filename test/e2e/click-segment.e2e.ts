@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core'
 import { generateScene } from '../../src/main/core/datasets/synthetic/scene'
 import { sceneName, sceneSeed } from '../../src/main/core/datasets/synthetic/write-dataset'
 import { DEMO_SEED } from '../../src/main/core/project/demo'
-import { repoRoot, runCli, type ServeHandle } from './helpers/server'
+import { runCli, type ServeHandle } from './helpers/server'
 import { screenshot } from './helpers/browser'
 import { servedSession } from './helpers/session'
 import { labelMap, ok } from './helpers/api'
@@ -91,8 +91,7 @@ describe('click-to-segment in the annotator (demo project, thermal view)', () =>
   const session = servedSession('twinlight-click-e2e-', async (d) => {
     const project = join(d, 'demo', 'demo.twinlight')
     await runCli(['demo', join(d, 'demo'), '--count', String(COUNT)])
-    // The demo does not register a prompt model; the embedded package brings a SAM2-interface decoder.
-    await runCli(['add-model', project, '--folder', join(repoRoot, 'resources/models/tiny-sartm')])
+    // the demo registers the embedded package's SAM2-interface decoder as its prompt model
     return project
   })
   before(async () => {

@@ -6,6 +6,8 @@ import { appRoot } from '../appInfo'
 import { classPreset } from '../classPresets'
 import { writeSyntheticDataset } from '../datasets/synthetic/write-dataset'
 import { runImport } from './importJob'
+import { readPromptConfig } from '../prompt/config'
+import { registerPromptModel } from '../prompt/register'
 
 export const TINY_MODEL_DIR = (): string => join(appRoot(), 'resources', 'models', 'tiny-sartm')
 export const DEMO_SEED = 2026
@@ -20,7 +22,8 @@ export function demoStatus(): { available: boolean; reason: string } {
 /**
  * Generates the demo dataset (synthetic MFNet layout, day and night) into `dir/dataset` and a
  * project `dir/demo.twinlight` holding its images as `new` (labels stay in the dataset folder as
- * ground truth for evaluation): the annotator's starting point before a pre-fill.
+ * ground truth for evaluation): the annotator's starting point before a pre-fill. The embedded
+ * package is its prompt model (click-to-segment).
  */
 export async function createDemo(ws: Workstation, dir: string, opts: { count?: number; seed?: number; onProgress?: (done: number, total: number) => void } = {}): Promise<ProjectStore> {
   const path = join(dir, 'demo.twinlight')
@@ -33,6 +36,8 @@ export async function createDemo(ws: Workstation, dir: string, opts: { count?: n
   const store = existsSync(path) ? await ws.openProject(path) : await ws.createProject(path, 'Demo (synthetic RGB-T streets)', classPreset('mfnet'))
   const signal = new AbortController().signal
   await runImport(ws, { params: { dir: dataset, format: 'mfnet', asProposals: false, withoutLabels: true }, signal, progress: () => {} })
+  // Click-to-segment works out of the box here: the embedded package's own prompt decoder.
+  if (!readPromptConfig(store)) await registerPromptModel(store, { folder: TINY_MODEL_DIR() })
   return store
 }
 
