@@ -160,4 +160,25 @@ describe('labels and confidence from logits', () => {
       expect(r.meanConfidence).toBeCloseTo(sum / 255 / (W * H), 12)
     }
   })
+
+  it('confidence is exact across the 255 shortcut: margins swept through the threshold, eight runners-up tied', () => {
+    // Class 0 leads every other class by m, m sweeping 6..10 along x (the shortcut's threshold is
+    // ~8.31 for 9 classes): with all runners-up tied the exp sum is largest for a given margin.
+    const C = 9, h = 2, w = 41
+    const logits = new Float32Array(C * h * w)
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) logits[y * w + x] = 6 + (4 * x) / (w - 1)
+    const W = 820, H = 4
+    const frame = frameFor({ input: { width: 164, height: 8, policy: 'resize', padValue: 0, resizeKernel: 'bilinear' } }, W, H)
+    const r = labelsFromLogits(logits, { c: C, h, w }, frame)
+    const up = upsampleLogits(logits, { c: C, h, w }, frame)
+    let checked = 0
+    for (let p = 0; p < W * H; p++) {
+      expect(r.labels[p]).toBe(0)
+      const exact = 255 / (1 + (C - 1) * Math.exp(-up[p]!))
+      if (Math.abs(exact - Math.floor(exact) - 0.5) < 0.01) continue // the table's 3e-5 may round either way
+      expect(r.confidence[p], `margin ${up[p]}`).toBe(Math.round(exact))
+      checked++
+    }
+    expect(checked).toBeGreaterThan(W * H * 0.9)
+  })
 })

@@ -135,8 +135,12 @@ export function labelsFromLogits(logits: Float32Array, shape: LogitsShape, frame
       const x1 = ax.i1[xs]!
       const k = nodeArg[r0 + x0]!
       if (nodeOk[r0 + x0]! & nodeOk[r0 + x1]! & nodeOk[r1 + x0]! & nodeOk[r1 + x1]! && nodeArg[r0 + x1] === k && nodeArg[r1 + x0] === k && nodeArg[r1 + x1] === k) {
-        labels.fill(map[k]!, orow + xs, orow + xe)
-        confidence.fill(255, orow + xs, orow + xe)
+        // Runs are a few pixels long: a plain loop beats two TypedArray.fill calls per run.
+        const label = map[k]!
+        for (let i = orow + xs, end = orow + xe; i < end; i++) {
+          labels[i] = label
+          confidence[i] = 255
+        }
         confSum += 255 * (xe - xs)
         continue
       }
@@ -161,11 +165,20 @@ export function labelsFromLogits(logits: Float32Array, shape: LogitsShape, frame
       for (let x = xs; x < xe; x++) {
         const wx = ax.w1[x]!
         let best = -Infinity
+        let second = -Infinity
         let arg = 0
         for (let c = 0; c < C; c++) {
           const v = left[c]! + step[c]! * wx
           vals[c] = v
-          if (v > best) { best = v; arg = c }
+          if (v > best) { second = best; best = v; arg = c } else if (v > second) second = v
+        }
+        if (best - second >= T && best < Infinity) {
+          // The fast path's bound, per pixel: a top-1/top-2 margin ≥ T makes the exp sum below
+          // 255/254.5 (table error included), so the confidence rounds to 255 — what the sum gives.
+          confSum += 255
+          confidence[orow + x] = 255
+          labels[orow + x] = map[arg]!
+          continue
         }
         let sum = 0
         for (let c = 0; c < C; c++) {
