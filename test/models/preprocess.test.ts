@@ -39,6 +39,16 @@ function manifest(over: { thermal?: Partial<ModelManifest['normalisation']['ther
   }
 }
 
+/** The interleaved (MFNet) path fills the same tensors, bit for bit, as the split path. */
+function expectInterleavedLikeSplit(m: ModelManifest, inter: InterleavedPair): void {
+  const a = allocSlot(m)
+  const b = allocSlot(m)
+  new Preprocessor(m).fill(inter, { dx: 0, dy: 0 }, a)
+  new Preprocessor(m).fill(splitPair(inter), { dx: 0, dy: 0 }, b)
+  expect(Buffer.from(a.rgb.buffer).equals(Buffer.from(b.rgb.buffer)), `${inter.width}x${inter.height} rgb`).toBe(true)
+  expect(Buffer.from(a.thermal.buffer).equals(Buffer.from(b.thermal.buffer)), `${inter.width}x${inter.height} thermal`).toBe(true)
+}
+
 describe('resampling', () => {
   it('matches Pillow BILINEAR bit for bit when shrinking and enlarging', () => {
     const dir = tmp()
@@ -109,12 +119,17 @@ describe('thermal', () => {
     m.tensors.inputs.thermal.shape = [1, 3, 23, 37]
     const w = 61, h = 45
     const data = Uint8Array.from({ length: w * h * 4 }, (_, i) => (i * 40503) & 255)
-    const inter: InterleavedPair = { kind: 'rgbt', width: w, height: h, data, channels: 4, thermalChannel: 3, thermalBits: 8 }
-    const a = allocSlot(m)
-    const b = allocSlot(m)
-    new Preprocessor(m).fill(inter, { dx: 0, dy: 0 }, a)
-    new Preprocessor(m).fill(splitPair(inter), { dx: 0, dy: 0 }, b)
-    expect(Buffer.from(a.rgb.buffer).equals(Buffer.from(b.rgb.buffer))).toBe(true)
-    expect(Buffer.from(a.thermal.buffer).equals(Buffer.from(b.thermal.buffer))).toBe(true)
+    expectInterleavedLikeSplit(m, { kind: 'rgbt', width: w, height: h, data, channels: 4, thermalChannel: 3, thermalBits: 8 })
+  })
+
+  it('the interleaved path pads like the split path (pad-bottom-right: padded columns, padded rows)', () => {
+    const m = manifest()
+    m.input = { ...m.input, width: 37, height: 23, policy: 'pad-bottom-right', padValue: 7 }
+    m.tensors.inputs.rgb.shape = [1, 3, 23, 37]
+    m.tensors.inputs.thermal.shape = [1, 3, 23, 37]
+    for (const [w, h] of [[61, 45], [61, 20], [20, 10]]) {
+      const data = Uint8Array.from({ length: w * h * 4 }, (_, i) => (i * 40503) & 255)
+      expectInterleavedLikeSplit(m, { kind: 'rgbt', width: w, height: h, data, channels: 4, thermalChannel: 3, thermalBits: 8 })
+    }
   })
 })

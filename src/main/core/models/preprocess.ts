@@ -64,6 +64,7 @@ export function allocSlot(m: ModelManifest): InputSlot {
 }
 
 const f = Math.fround
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1
 
 /** Reusable scratch buffers, grown on demand. */
 class Scratch {
@@ -118,23 +119,36 @@ export class Preprocessor {
     const padG = this.padRgb(1, pad)
     const padB = this.padRgb(2, pad)
     const padT = this.thermalNormaliser({ width: 1, height: 1, rgb: new Uint8Array(3), thermal: new Uint8Array(1), thermalBits: 8 })(pad)
+    // MFNet layout (thermal in byte 3 of 4) on a little-endian machine: one 32-bit read a pixel.
+    const words = ch === 4 && tc === 3 && LITTLE_ENDIAN && small.byteOffset % 4 === 0 ? new Uint32Array(small.buffer, small.byteOffset, scaledW * scaledH) : null
     for (let y = 0; y < inH; y++) {
       const row = y * inW
       const inside = y < scaledH
-      for (let x = 0; x < inW; x++) {
-        const o = row + x
-        if (inside && x < scaledW) {
+      const end = inside ? scaledW : 0
+      if (words) {
+        for (let x = 0, s = y * scaledW; x < end; x++, s++) {
+          const v = words[s]!
+          const o = row + x
+          r[o] = lut[v & 255]!
+          r[plane + o] = lut[256 + ((v >>> 8) & 255)]!
+          r[2 * plane + o] = lut[512 + ((v >>> 16) & 255)]!
+          t[o] = th[v >>> 24]!
+        }
+      } else {
+        for (let x = 0; x < end; x++) {
+          const o = row + x
           const s = (y * scaledW + x) * ch
           r[o] = lut[small[s]!]!
           r[plane + o] = lut[256 + small[s + 1]!]!
           r[2 * plane + o] = lut[512 + small[s + 2]!]!
           t[o] = th[small[s + tc]!]!
-        } else {
-          r[o] = padR
-          r[plane + o] = padG
-          r[2 * plane + o] = padB
-          t[o] = padT
         }
+      }
+      if (end < inW) {
+        r.fill(padR, row + end, row + inW)
+        r.fill(padG, plane + row + end, plane + row + inW)
+        r.fill(padB, 2 * plane + row + end, 2 * plane + row + inW)
+        t.fill(padT, row + end, row + inW)
       }
     }
   }
