@@ -74,6 +74,10 @@ async function main(): Promise<void> {
       nextPrefill = now + 3 * 60_000
     }
     if (now >= nextTrain) {
+      // as a person would before fine-tuning: edits re-open accepted images, so at times none is
+      // accepted and the app (rightly) refuses to train
+      store.annotations.accept(id)
+      accepts++
       await runJob('train', { activate: 'never', steps: 100 })
       nextTrain = now + 5 * 60_000
     }
