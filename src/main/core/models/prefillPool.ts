@@ -2,8 +2,9 @@
  * Where the pre-fill job's non-model work runs: a small pool of worker threads (prefillWorker.ts),
  * sized to the cores the model leaves free, so decode + preprocess and post-processing of other
  * images overlap the model run; or, when no worker entry exists, this thread (same functions, same
- * results). A worker that dies fails only the task it held (the job reports that image and goes
- * on) and is replaced; a worker that dies before it has loaded means workers cannot start here,
+ * results). Each worker holds up to two tasks, so its JavaScript thread post-processes one image
+ * while sharp decodes another on the worker's I/O threads. A worker that dies fails only the tasks
+ * it held (the job reports those images and goes on) and is replaced; a worker that dies before it has loaded means workers cannot start here,
  * and the pool runs the queued tasks and all later ones on this thread.
  */
 import { availableParallelism } from 'node:os'
@@ -33,6 +34,9 @@ export interface StageRunner {
   close(): Promise<void>
 }
 
+/** Tasks one worker holds at once: one in JavaScript, one waiting on sharp's decode. */
+const TASKS_PER_WORKER = 2
+
 /** Worker count: the cores the model's threads leave free, at least one. */
 export function stagePoolSize(modelThreads: number): number {
   return Math.max(1, availableParallelism() - modelThreads)
@@ -48,7 +52,8 @@ interface Task {
 
 interface Slot {
   worker: Worker
-  task: Task | null
+  /** Tasks handed to the worker, by request id. */
+  tasks: Map<number, Task>
   /** The worker has loaded its modules: it gets tasks (and their buffers) only from then on. */
   ready: boolean
 }
@@ -95,22 +100,23 @@ export class StagePool implements StageRunner {
 
   private pump(): void {
     for (const w of this.workers) {
-      if (!w.ready || w.task || !this.queue.length) continue
-      const task = this.queue.shift()!
-      w.task = task
-      const req = { ...task.msg, id: this.next++ } as StageRequest
-      w.worker.postMessage(req, stageRequestTransferList(req))
+      while (w.ready && w.tasks.size < TASKS_PER_WORKER && this.queue.length) {
+        const task = this.queue.shift()!
+        const req = { ...task.msg, id: this.next++ } as StageRequest
+        w.tasks.set(req.id, task)
+        w.worker.postMessage(req, stageRequestTransferList(req))
+      }
     }
     // Threads keep the process alive only while there is work for them (the pool outlives jobs).
     for (const w of this.workers) {
-      if (w.task || (!w.ready && this.queue.length)) w.worker.ref()
+      if (w.tasks.size || (!w.ready && this.queue.length)) w.worker.ref()
       else w.worker.unref()
     }
   }
 
   private spawn(): void {
     const worker = startWorker(this.entry!)
-    const slot: Slot = { worker, task: null, ready: false }
+    const slot: Slot = { worker, tasks: new Map(), ready: false }
     worker.unref()
     worker.on('message', (r: StageReply | { ready: true }) => {
       if ('ready' in r) {
@@ -118,8 +124,8 @@ export class StagePool implements StageRunner {
         this.pump()
         return
       }
-      const t = slot.task
-      slot.task = null
+      const t = slot.tasks.get(r.id)
+      slot.tasks.delete(r.id)
       t?.resolve(r)
       this.pump()
     })
@@ -128,10 +134,10 @@ export class StagePool implements StageRunner {
       if (gone) return
       gone = true
       this.workers.splice(this.workers.indexOf(slot), 1)
-      const t = slot.task
-      slot.task = null
+      const held = [...slot.tasks.values()]
+      slot.tasks.clear()
       if (this.closed) {
-        t?.reject(new Error('stage pool is closed'))
+        for (const t of held) t.reject(new Error('stage pool is closed'))
         return
       }
       if (!slot.ready) {
@@ -142,7 +148,7 @@ export class StagePool implements StageRunner {
         for (const q of this.queue.splice(0)) runInline(this.inlinePre, q.msg).then(q.resolve, q.reject)
         return
       }
-      t?.reject(new StageWorkerCrash(`processing thread died (${why}) while working on this image`))
+      for (const t of held) t.reject(new StageWorkerCrash(`processing thread died (${why}) while working on this image`))
       this.spawn()
       this.pump()
     }
