@@ -24,7 +24,7 @@ import { makeBenchProject } from './benchProject'
 const { values } = parseArgs({ options: { count: { type: 'string', default: '40' }, model: { type: 'string' } } })
 const count = Number(values.count)
 const work = mkdtempSync(join(tmpdir(), 'twinlight-profile-prefill-'))
-const stages = new Map<string, { cpu: number; wall: number }>()
+const stages = new Map<string, { cpu: number[]; wall: number[] }>()
 
 /** Runs `fn`, adding its CPU and wall time to `name`. */
 async function timed<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
@@ -32,9 +32,9 @@ async function timed<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
   const t0 = performance.now()
   const r = await fn()
   const c = process.cpuUsage(c0)
-  const s = stages.get(name) ?? { cpu: 0, wall: 0 }
-  s.cpu += (c.user + c.system) / 1000
-  s.wall += performance.now() - t0
+  const s = stages.get(name) ?? { cpu: [], wall: [] }
+  s.cpu.push((c.user + c.system) / 1000)
+  s.wall.push(performance.now() - t0)
   stages.set(name, s)
   return r
 }
@@ -67,16 +67,24 @@ try {
       })()
     )
   }
-  console.log(`per image over ${count} images (CPU ms = this process, all threads)`)
-  console.log('| stage | CPU ms | wall ms |\n|---|---:|---:|')
-  let cpu = 0
+  console.log(`per image over ${count} images (CPU ms = this process, all threads; the median resists other load on the machine)`)
+  console.log('| stage | CPU ms mean | CPU ms median | wall ms median |\n|---|---:|---:|---:|')
+  const total = { mean: 0, median: 0 }
   for (const [name, s] of stages) {
-    console.log(`| ${name} | ${(s.cpu / count).toFixed(2)} | ${(s.wall / count).toFixed(2)} |`)
-    if (!name.startsWith('fp16') && !name.startsWith('deflate')) cpu += s.cpu // both are inside later stages
+    const mean = s.cpu.reduce((a, b) => a + b, 0) / s.cpu.length
+    console.log(`| ${name} | ${mean.toFixed(2)} | ${median(s.cpu).toFixed(2)} | ${median(s.wall).toFixed(2)} |`)
+    if (name.startsWith('fp16') || name.startsWith('deflate')) continue // both are inside later stages
+    total.mean += mean
+    total.median += median(s.cpu)
   }
-  console.log(`| total (without the double-counted rows) | ${(cpu / count).toFixed(2)} | |`)
+  console.log(`| total (without fp16 and deflate, inside later rows) | ${total.mean.toFixed(2)} | ${total.median.toFixed(2)} | |`)
   await ws.closeProject()
 } finally {
   await releaseEngines()
   rmSync(work, { recursive: true, force: true })
+}
+
+function median(xs: number[]): number {
+  const a = [...xs].sort((x, y) => x - y)
+  return a.length ? a[a.length >> 1]! : 0
 }
