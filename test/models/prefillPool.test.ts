@@ -2,11 +2,11 @@
  * The pre-fill stage pool: worker threads give exactly what this thread gives (input tensors,
  * labels, confidence, regions, float16 features), the job's stored proposals equal the
  * single-threaded pipeline's, corrupt images come back as problems, a worker that dies fails only
- * its own task and is replaced, a worker that cannot start makes the pool run inline, and the
+ * its own task and is replaced (in the job: that image is reported, the others pre-filled), a worker that cannot start makes the pool run inline, and the
  * encoded feature-cache write reads back like putAsync.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { writeFileSync } from 'node:fs'
+import { copyFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { useTmp } from '../helpers/tmp'
 import { makePackage, makeProject } from './helpers'
@@ -16,7 +16,7 @@ import { modelImageSource, readImageForModel } from '../../src/main/core/models/
 import { allocSlot, Preprocessor } from '../../src/main/core/models/preprocess'
 import { labelsFromLogits } from '../../src/main/core/models/postprocess'
 import { regionSkipClasses, regionTable } from '../../src/main/core/models/regions'
-import { StagePool, StageWorkerCrash } from '../../src/main/core/models/prefillPool'
+import { releaseStagePool, StagePool, StageWorkerCrash, useStagePool } from '../../src/main/core/models/prefillPool'
 import { stageWorkerEntry } from '../../src/main/core/models/workerEntry'
 import { FeatureCache } from '../../src/main/core/models/featureCache'
 import { decodeHalf, encodeHalf } from '../../src/main/core/models/fp16'
@@ -131,6 +131,29 @@ describe('prefill stage pool', () => {
     expect((await w.prepare(m, modelImageSource(store, p.ids[1]!, false), allocSlot(m))).outcome.ok).toBe(true)
     expect(w.mode).toBe('worker')
     await p.ws.closeProject()
+  })
+
+  it('in the job, an image whose stage thread dies is reported and the others are pre-filled', async () => {
+    const p = await makeProject(tmp(), 5)
+    const store = p.ws.project
+    const victim = p.ids[2]!
+    const file = join(p.datasetDir, 'images', `crash-${p.names[2]}.png`)
+    copyFileSync(join(p.datasetDir, 'images', `${p.names[2]}.png`), file)
+    store.db.prepare('UPDATE images SET rgb_path = ?, thermal_path = ? WHERE id = ?').run(store.toStoredPath(file), store.toStoredPath(file), victim)
+    useStagePool(new StagePool(1, crashingEntry()))
+    try {
+      const vid = await ensureBaseModel(store, makePackage())
+      const done = await p.ws.jobs.wait(p.ws.jobs.start('prefill', { modelVersionId: vid }).id)
+      expect(done.state).toBe('done')
+      const r = done.result as PrefillResult
+      expect(r.images).toBe(4)
+      expect(r.problems).toEqual([{ file, reason: expect.stringMatching(/processing thread died/) }])
+      expect(store.proposals.latest(victim)).toBeNull()
+      for (const id of p.ids) if (id !== victim) expect(store.images.status(id)).toBe('prefilled')
+    } finally {
+      await releaseStagePool()
+      await p.ws.closeProject()
+    }
   })
 
   it('runs inline when its workers cannot start', async () => {

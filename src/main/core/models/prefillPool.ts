@@ -2,9 +2,8 @@
  * Where the pre-fill job's non-model work runs: a small pool of worker threads (prefillWorker.ts),
  * sized to the cores the model leaves free, so decode + preprocess and post-processing of other
  * images overlap the model run; or, when no worker entry exists, this thread (same functions, same
- * results). Each worker holds up to two tasks, so its JavaScript thread post-processes one image
- * while sharp decodes another on the worker's I/O threads. A worker that dies fails only the tasks
- * it held (the job reports those images and goes on) and is replaced; a worker that dies before it has loaded means workers cannot start here,
+ * results). A worker that dies fails only the task it held (the job reports that image and goes
+ * on) and is replaced; a worker that dies before it has loaded means workers cannot start here,
  * and the pool runs the queued tasks and all later ones on this thread.
  */
 import { availableParallelism } from 'node:os'
@@ -34,8 +33,12 @@ export interface StageRunner {
   close(): Promise<void>
 }
 
-/** Tasks one worker holds at once: one in JavaScript, one waiting on sharp's decode. */
-const TASKS_PER_WORKER = 2
+/**
+ * Tasks one worker holds at once. Two would let its JavaScript run while sharp decodes, but a
+ * crash would then also fail an innocent image whose buffers went down with the thread (no gain
+ * was measurable on 2 cores), so one: a crash costs exactly the image that caused it.
+ */
+const TASKS_PER_WORKER = 1
 
 /** Worker count: the cores the model's threads leave free, at least one. */
 export function stagePoolSize(modelThreads: number): number {
@@ -177,19 +180,29 @@ async function runInline(pres: PreprocessorSet, msg: Request): Promise<StageRepl
 }
 
 let shared: StagePool | null = null
+/** Set by useStagePool: the shared pool stays whatever it was given until released. */
+let pinned = false
 
 /** The process-wide pool for `modelThreads` (reopened when the size changes; started once, reused by later jobs). */
 export function stagePool(modelThreads: number): StagePool {
   const size = stagePoolSize(modelThreads)
-  if (shared && shared.size === size && shared.mode === 'worker') return shared
+  if (shared && (pinned || (shared.size === size && shared.mode === 'worker'))) return shared
   void shared?.close()
   shared = new StagePool(size)
   return shared
+}
+
+/** Makes `pool` the shared pool for every job until releaseStagePool (tests inject failing workers). */
+export function useStagePool(pool: StagePool): void {
+  if (shared !== pool) void shared?.close()
+  shared = pool
+  pinned = true
 }
 
 /** Stops the shared pool's threads (tests, app exit; engine.releaseEngines calls this). */
 export async function releaseStagePool(): Promise<void> {
   const p = shared
   shared = null
+  pinned = false
   await p?.close()
 }
