@@ -141,8 +141,10 @@ export const modelManifestSchema = z.object({
   const names = [rgb.name, thermal.name, logits.name, features.name, ...(m.tensors.outputs.extra ?? []).map((t) => t.name)]
   if (new Set(names).size !== names.length) issue(['tensors'], `tensor names must be distinct, got ${names.join(', ')}`)
   const pd = m.parts.promptDecoder
+  // an embedding may be any declared backbone output (the tiny package feeds its features too)
+  const outputs = [features.name, logits.name, ...(m.tensors.outputs.extra ?? []).map((t) => t.name)]
   for (const [input, output] of Object.entries(pd?.embeddings ?? {})) {
-    if (!(m.tensors.outputs.extra ?? []).some((t) => t.name === output)) issue(['parts', 'promptDecoder', 'embeddings', input], `"${output}" is not listed in tensors.outputs.extra`)
+    if (!outputs.includes(output)) issue(['parts', 'promptDecoder', 'embeddings', input], `"${output}" is not a backbone output of tensors.outputs (features, logits or extra)`)
   }
 })
 

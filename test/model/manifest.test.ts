@@ -70,7 +70,8 @@ describe('malformed manifests name the package and the field', () => {
     ['features not at the logits resolution', (m) => { m.tensors.outputs.features.shape[3] = 64 }, /tensors\.outputs\.features\.shape.*h,w must equal/],
     ['16-bit thermal without window', (m) => { m.normalisation.thermal.bits = 16 }, /normalisation\.thermal\.window" is required/],
     ['class indices out of order', (m) => { m.classes[2].index = 7 }, /classes\[2\]\.index/],
-    ['unknown padding policy', (m) => { m.input.policy = 'crop' }, /field "input\.policy"/]
+    ['unknown padding policy', (m) => { m.input.policy = 'crop' }, /field "input\.policy"/],
+    ['prompt embedding from an undeclared output', (m) => { m.parts.promptDecoder.embeddings.image_embed = 'nope' }, /promptDecoder\.embeddings\.image_embed" "nope" is not a backbone output/]
   ]
   for (const [label, mutate, re] of cases) {
     it(label, () => {
