@@ -6,14 +6,17 @@
  */
 import { validOutputExtent, type Frame } from './geometry'
 
-interface Axis {
+export interface Axis {
   i0: Int32Array
   i1: Int32Array
   w1: Float64Array
 }
 
-/** align_corners=False source positions for `out` pixels over `valid` input pixels (may be fractional). */
-function axis(out: number, valid: number, inSize: number): Axis {
+/**
+ * align_corners=False source positions for `out` pixels over `valid` input pixels (may be
+ * fractional). Training's evaluation uses the same taps, so its scores match what pre-fill shows.
+ */
+export function axis(out: number, valid: number, inSize: number): Axis {
   const scale = valid / out
   const limit = Math.min(inSize, Math.ceil(valid - 1e-9)) - 1
   const i0 = new Int32Array(out)

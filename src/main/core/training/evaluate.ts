@@ -7,37 +7,10 @@
 import { ApiError } from '@shared/contract/errors'
 import type { ProjectStore } from '../store/projectStore'
 import { validOutputExtent, type Frame } from '../models/geometry'
+import { axis } from '../models/postprocess'
 import { addAdapterDelta, type AdapterWeights } from './adapterMath'
 import { classSpace, frameOf, type OutputsSource } from './outputs'
 import { gateAllows, type AdapterGate } from './gate'
-
-interface Axis {
-  i0: Int32Array
-  i1: Int32Array
-  w1: Float64Array
-}
-
-/**
- * Source taps of one axis, identical to the inference layer's post-processing (models/postprocess.ts:
- * align_corners=False over the valid region, clamped), so scores match what pre-fill shows.
- */
-function axis(out: number, valid: number, inSize: number): Axis {
-  const scale = valid / out
-  const limit = Math.min(inSize, Math.ceil(valid - 1e-9)) - 1
-  const i0 = new Int32Array(out)
-  const i1 = new Int32Array(out)
-  const w1 = new Float64Array(out)
-  for (let o = 0; o < out; o++) {
-    let src = (o + 0.5) * scale - 0.5
-    if (src < 0) src = 0
-    let a = Math.floor(src)
-    if (a > limit) a = limit
-    i0[o] = a
-    i1[o] = a < limit ? a + 1 : a
-    w1[o] = a < limit ? src - a : 0
-  }
-  return { i0, i1, w1 }
-}
 
 /**
  * Arg-max labels at the image size for several logit maps [c, h, w] of one image at once (the
