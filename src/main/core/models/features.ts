@@ -7,7 +7,7 @@
 import type { Workstation } from '../workstation'
 import { inference, recordEp } from './context'
 import { getEngine } from './engine'
-import { featureCacheKey } from './featureCache'
+import { featureCacheKey, type CachedOutputs } from './featureCache'
 import { readImageForModel } from './imageInput'
 import { allocSlot, Preprocessor, type InputSlot } from './preprocess'
 import type { ModelManifest } from '@shared/modelPackage'
@@ -15,16 +15,8 @@ import { resolveVersion } from './modelVersions'
 import { applyAdapter } from './adapter'
 import { gateAllows } from '../training/gate'
 
-export interface ModelOutputs {
-  c: number
-  d: number
-  h: number
-  w: number
-  /** [C, h, w], adapter applied. */
-  logits: Float32Array
-  /** [D, h, w]; from the cache these went through float16. */
-  features: Float32Array
-}
+/** Logits [C, h, w] (adapter applied) and features [D, h, w] (through float16 when cached). */
+export type ModelOutputs = CachedOutputs
 
 /** Preprocessors and free input slots per package, reused across calls (calls may overlap). */
 const pools = new Map<string, { pre: Preprocessor; free: InputSlot[] }>()

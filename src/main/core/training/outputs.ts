@@ -6,14 +6,9 @@
  */
 import type { ClassInfo } from '@shared/contract/types'
 import type { Frame } from '../models/geometry'
+import type { CachedOutputs } from '../models/featureCache'
 
-export interface ModelOutputs {
-  c: number
-  d: number
-  h: number
-  w: number
-  logits: Float32Array
-  features: Float32Array
+export interface ModelOutputs extends CachedOutputs {
   /** Where the image sits in the model's input (padding policy); absent: the grid is the whole image. */
   frame?: Frame
   /** Model class index → project class index; absent or null: identical indices. */
