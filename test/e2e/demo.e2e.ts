@@ -29,6 +29,10 @@ describe('demo project: review loop', () => {
     // before any job ran, the status bar already names the execution provider and the model
     await until(async () => /EP\s*(CPU|CUDA|DirectML|CoreML)/.test(await page.getByTestId('status-ep').innerText()), 'execution provider in the status bar')
     assert.match(await page.getByTestId('status-model').innerText(), /tiny-sartm/)
+    // the browser toolbar fits on one line at 1440 px
+    const first = await page.getByTestId('filter-new').boundingBox()
+    const last = await page.getByTestId('close-project').boundingBox()
+    assert.ok(first && last && Math.abs(first.y - last.y) < 4, `toolbar on one row (Status at y=${first?.y}, Close at y=${last?.y})`)
     await screenshot(page, 'demo-browser')
     await page.keyboard.press('n')
     await until(async () => (await page.getByTestId('viewer').getAttribute('data-scale').catch(() => null)) !== null, 'viewer laid out')
