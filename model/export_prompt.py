@@ -19,6 +19,8 @@ from package import normalise_u8, round_weights_fp16, store_initializers_fp16, w
 from sartm.model import semantic_head  # noqa: E402
 from sartm.prompt import PromptDecoder, backbone_embeddings  # noqa: E402
 
+# decoder input -> backbone output (sartm/prompt.py backbone_embeddings)
+EMBEDDING_OUTPUTS = {"image_embed": "high_res_feats_0", "high_res_feats_0": "features", "high_res_feats_1": "high_res_feats_1"}
 INPUTS = ["image_embed", "high_res_feats_0", "high_res_feats_1", "point_coords", "point_labels", "mask_input",
           "has_mask_input"]
 
@@ -43,8 +45,8 @@ def main():
     raw = np.fromfile(os.path.join(pdir, pmeta["files"]["rawU8"]), np.uint8).reshape(pmeta["shapes"]["rawU8"])
     rgb, th = normalise_u8(raw, manifest["normalisation"]["rgb"], manifest["normalisation"]["thermal"])
     with torch.no_grad():
-        logits, _, enc = semantic_head(model.sam, rgb, th)
-        emb = backbone_embeddings(enc, 1)
+        logits, feats, enc = semantic_head(model.sam, rgb, th)
+        emb = backbone_embeddings(enc, feats, 1)
     # Fixture click: the cell where the car logit leads the others by most (any click would do).
     margin = logits[0, 1] - torch.cat([logits[0, :1], logits[0, 2:]]).max(0).values
     cell = int(margin.flatten().argmax())
@@ -71,7 +73,7 @@ def main():
     json.dump(fixture, open(os.path.join(pdir, "prompt.json"), "w"), indent=2)
     manifest["parts"]["promptDecoder"] = {
         "file": "prompt_decoder.onnx", "format": "sam2",
-        "embeddings": {n: n for n in INPUTS[:3]},
+        "embeddings": EMBEDDING_OUTPUTS,
         "coordinateFrame": {"width": cfg.input_w, "height": cfg.input_h},
         "multimask": int(masks.shape[1]), "maskSize": [int(oh), int(ow)], "parity": "parity/prompt.json"}
     manifest["provenance"]["promptDecoder"] = dict(result, exportCommand="/usr/bin/python3 " + " ".join(sys.argv),

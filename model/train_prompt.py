@@ -30,6 +30,17 @@ N_POINTS = 3  # every prompt is padded to 3 points (label -1)
 
 
 def load_scenes(root, cfg, sam, keep_full=False):
+    """Cached next to the data (embeddings of a frozen backbone do not change between runs)."""
+    cache = os.path.join(root, f"prompt-embeddings-v3-{'full' if keep_full else 'small'}.pt")
+    if os.path.exists(cache):
+        c = torch.load(cache)
+        return c["embs"], c["insts"], c["objs"], c["full"]
+    embs, insts, objs, full = _load_scenes(root, cfg, sam, keep_full)
+    torch.save({"embs": embs, "insts": insts, "objs": objs, "full": full}, cache)
+    return embs, insts, objs, full
+
+
+def _load_scenes(root, cfg, sam, keep_full):
     names = sorted(f[:-4] for f in os.listdir(os.path.join(root, "instances")) if f.endswith(".png"))
     embs, insts, objs, full = [], [], [], []
     lw, lh = cfg.input_w // 2, cfg.input_h // 2
@@ -44,8 +55,10 @@ def load_scenes(root, cfg, sam, keep_full=False):
             continue
         rgb, th = normalise_u8(raw, RGB_NORM, TH_NORM)
         with torch.no_grad():
-            _, _, enc = semantic_head(sam, rgb, th)
-            e = [t[0].half() for t in backbone_embeddings(enc, 1)]
+            _, feats, enc = semantic_head(sam, rgb, th)
+            e = [t[0].half() for t in backbone_embeddings(enc, feats, 1)]
+        # class labels at the decoder's grid, for its auxiliary class head
+        e.append(torch.from_numpy(np.asarray(Image.fromarray(lab).resize((cfg.input_w // 4, cfg.input_h // 4), Image.NEAREST)).copy()))
         small = np.asarray(Image.fromarray(inst.astype(np.uint16)).resize((lw, lh), Image.NEAREST)).astype(np.int32)
         k = len(embs)
         for iid in np.unique(inst):
@@ -95,7 +108,9 @@ def mask_losses(masks, iou_pred, tgt):
     p = up.sigmoid()
     dice = 1 - (2 * (p * t).sum((2, 3)) + 1) / (p.sum((2, 3)) + t.sum((2, 3)) + 1)
     per = bce + dice  # [B, 3]
-    best = per.min(1).values.mean()
+    # every target is one whole object (no part/whole ambiguity in generated scenes): all three
+    # masks learn it, the best one most
+    best = 0.5 * per.min(1).values.mean() + 0.5 * per.mean()
     with torch.no_grad():
         hard = (up > 0).float()
         inter = (hard * t).sum((2, 3))
@@ -109,7 +124,7 @@ def decode(pd, embs, idx, coords, labels, mask_in=None, has=None):
     if mask_in is None:
         mask_in = torch.zeros(b, 1, *e[1].shape[-2:])
         has = torch.zeros(b)
-    return pd(e[0], e[1], e[2], coords, labels, mask_in, has)
+    return pd.run(e[0], e[1], e[2], coords, labels, mask_in, has)
 
 
 def deepest_point(mask):
@@ -138,7 +153,7 @@ def evaluate_clicks(pd, embs, full, objs, cfg, n=50, classes=(1, 2), min_area=40
         c = torch.tensor([[[(x + 0.5) * cfg.input_w / W - 0.5, (y + 0.5) * cfg.input_h / H - 0.5], [0.0, 0.0]]])
         lab = torch.tensor([[1.0, -1.0]])
         with torch.no_grad():
-            masks, iou = decode(pd, embs, [k], c, lab)
+            masks, iou, _ = decode(pd, embs, [k], c, lab)
             m = masks[0, int(iou[0].argmax())][None, None]
             pred = F.interpolate(m, size=(H, W), mode="bilinear", align_corners=False)[0, 0].numpy() > 0
         ious.append(float((pred & gt).sum() / max(1, (pred | gt).sum())))
@@ -156,7 +171,7 @@ def main():
     ap.add_argument("--run-dir", required=True)
     ap.add_argument("--minutes", type=float, default=15.0)
     ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     torch.set_num_threads(1)
@@ -170,7 +185,6 @@ def main():
     h_embs, _, h_objs, h_full = load_scenes(args.heldout_data, cfg, model.sam, keep_full=True)
     print(f"{len(embs)} train scenes / {len(objs)} objects, {len(h_embs)} held-out scenes; {time.time() - t0:.0f}s", flush=True)
     pd = PromptDecoder(cfg)
-    pd.warm_start(model.sam)
     opt = torch.optim.AdamW(pd.parameters(), lr=args.lr, weight_decay=0.01)
     t_start, step, progress = time.time(), 0, 0.0
     scale = 2.0  # label-res (input/2) -> model-input pixels
@@ -184,7 +198,7 @@ def main():
         mask_in = has = None
         if rng.random() < 0.3:  # refinement round as SAM trains: previous best mask + a corrective click
             with torch.no_grad():
-                m0, i0 = decode(pd, embs, idx, coords, labels)
+                m0, i0, _ = decode(pd, embs, idx, coords, labels)
                 best = m0[torch.arange(len(idx)), i0.argmax(1)][:, None]
                 up = F.interpolate(best, size=tgt.shape[-2:], mode="bilinear", align_corners=False)[:, 0] > 0
             for j in range(len(idx)):
@@ -195,8 +209,10 @@ def main():
                     coords[j, 2] = torch.tensor([(xs[i] + 0.5) * scale, (ys[i] + 0.5) * scale])
                     labels[j, 2] = float(tgt[j, ys[i], xs[i]] > 0)
             mask_in, has = best, torch.ones(len(idx))
-        masks, iou = decode(pd, embs, idx, coords, labels, mask_in, has)
+        masks, iou, class_logits = decode(pd, embs, idx, coords, labels, mask_in, has)
         loss, _ = mask_losses(masks, iou, tgt)
+        class_t = torch.stack([embs[i][3] for i in idx]).long()
+        loss = loss + 0.5 * F.cross_entropy(class_logits, class_t)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(pd.parameters(), 1.0)

@@ -1,86 +1,140 @@
-"""Click/box prompt decoder over the tiny backbone's embedding outputs, with SAM2's ONNX interface
-(samexporter names): image_embed, high_res_feats_0, high_res_feats_1, point_coords [1,N,2] (model
-input frame, pixels), point_labels [1,N] (1 positive, 0 negative, 2/3 box corners, -1 padding),
+"""Click/box prompt decoder of the tiny package, with SAM2's ONNX interface (samexporter names):
+image_embed, high_res_feats_0, high_res_feats_1, point_coords [1,N,2] (model-input frame, pixel
+centres at integers), point_labels [1,N] (1 positive, 0 negative, 2/3 box corners, -1 padding),
 mask_input [1,1,h,w] (a previous low-res mask logit), has_mask_input [1] -> masks [1,3,h,w]
 (low-res logits, > 0 is inside), iou_predictions [1,3].
 
-The backbone's embedding outputs concatenate RGB and thermal channels (so they have SAM2's 256 /
-32 / 64 channels at transformer_dim 128); 1x1 projections, initialised to the RGB/T mean, bring
-them to the decoder's width. The decoder is SAM2's, warm-started from the semantic decoder.
+Why not SAM2's two-way transformer: trained from the frozen tiny backbone in ten CPU minutes it
+reached IoU >= 0.7 on only 14% of held-out clicks. The backbone already has a per-pixel embedding
+that separates the classes (the `features` output the semantic logits are dot products of); the
+package maps it to high_res_feats_0. This decoder learns a click-conditioned affinity on that
+embedding (plus the coarser encoder levels), grows the mask from the clicked cells through
+high-affinity cells (a fuzzy connected component: repeated 3x3 max-pool clipped by the affinity,
+which is what separates two cars of the same class), and refines the result with a small CNN.
+Every step is a plain ONNX op, so it exports and runs in ORT like any SAM2 decoder.
 """
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from .config import SartmConfig
-from .decoder import LayerNorm2d, MaskDecoder, PromptEncoder, predict_masks_with_features
+
+GROW_STEPS = 40  # half-res cells a mask can grow from the click (that grid is 48x64 at 512x384)
+N_MASKS = 3
+EMBED_C = 16  # width of the learned click-affinity embedding
 
 
-def backbone_embeddings(enc, b):
-    """RGB|thermal channel concatenation of the encoder levels: (image_embed, hr0, hr1)."""
+def backbone_embeddings(enc, features, b):
+    """Decoder embeddings from the backbone: RGB|thermal encoder levels and the semantic features.
+
+    (image_embed, high_res_feats_0, high_res_feats_1) = (fpn[0] RGB|T, features, fpn[1] RGB|T): the
+    stride-4 encoder level takes image_embed's place, because its colour and edge detail separates
+    touching objects of one class, which the coarse stride-32 level cannot."""
     fpn = enc["backbone_fpn"]
     cat = lambda x: torch.cat([x[:b], x[b:]], dim=1)  # noqa: E731
-    return cat(fpn[2]), cat(fpn[0]), cat(fpn[1])
-
-
-def _mean_init(conv: nn.Conv2d):
-    c = conv.out_channels
-    with torch.no_grad():
-        w = torch.zeros(c, 2 * c, 1, 1)
-        idx = torch.arange(c)
-        w[idx, idx] = 0.5
-        w[idx, idx + c] = 0.5
-        conv.weight.copy_(w)
-        conv.bias.zero_()
+    return cat(fpn[0]), features, cat(fpn[1])
 
 
 class PromptDecoder(nn.Module):
     def __init__(self, cfg: SartmConfig):
         super().__init__()
         d = cfg.transformer_dim
-        self.proj_embed = nn.Conv2d(2 * d, d, 1)
-        self.proj_s0 = nn.Conv2d(2 * (d // 8), d // 8, 1)
-        self.proj_s1 = nn.Conv2d(2 * (d // 4), d // 4, 1)
-        for c in (self.proj_embed, self.proj_s0, self.proj_s1):
-            _mean_init(c)
-        gh, gw = cfg.grid
-        self.sam_prompt_encoder = PromptEncoder(d, (gh, gw), (cfg.input_h, cfg.input_w))
-        # mask_input is at the low-res mask size (4x the features' stride-8 grid... i.e. out_hw);
-        # three stride-2 convs bring it to the token grid when token stride is 32 (8x).
-        steps = {16: 2, 32: 3}[cfg.token_stride]
-        chans = [1, 4, 16, 32][:steps + 1]
-        layers = []
-        for i in range(steps):
-            layers += [nn.Conv2d(chans[i], chans[i + 1], 2, stride=2), LayerNorm2d(chans[i + 1]), nn.GELU()]
-        layers.append(nn.Conv2d(chans[steps], d, 1))
-        self.mask_downscaling = nn.Sequential(*layers)
-        self.sam_mask_decoder = MaskDecoder(d, 3, cfg.decoder_depth, cfg.decoder_heads, cfg.decoder_mlp_dim,
-                                            first_upscale=cfg.token_stride // 8)
+        self.out_h, self.out_w = cfg.input_h // 4, cfg.input_w // 4
+        self.stride = 4.0  # input pixels per mask cell (the features are at stride 4)
+        feat_c = 2 * (d // 8)
+        self.proj_embed = nn.Conv2d(2 * (d // 8), 16, 1)
+        self.proj_s1 = nn.Conv2d(2 * (d // 4), 16, 1)
+        self.embed_hidden = nn.Sequential(nn.Conv2d(feat_c + 32, 32, 1), nn.GELU())
+        self.embed_out = nn.Conv2d(32, EMBED_C, 1)
+        # per-pixel class scores (trained with the scenes' labels as an auxiliary loss): clicking
+        # a car's window must select the whole car, whose parts look unlike the window
+        self.class_head = nn.Conv2d(32, cfg.num_classes, 1)
+        self.aff_w = nn.Parameter(torch.tensor([6.0, 4.0]))  # class agreement, embedding cosine
+        self.aff_b = nn.Parameter(torch.tensor(-5.0))
+        self.alpha = nn.Parameter(torch.tensor(8.0))  # sharpness of the negative-click term
+        self.refine = nn.Sequential(
+            nn.Conv2d(9 + EMBED_C, 16, 3, padding=1), nn.GELU(),
+            nn.Conv2d(16, 16, 3, padding=2, dilation=2), nn.GELU(),
+            nn.Conv2d(16, N_MASKS, 1))
+        self.mask_gain = nn.Parameter(torch.full((N_MASKS,), 6.0))
+        self.iou_head = nn.Sequential(nn.Linear(4, 16), nn.GELU(), nn.Linear(16, 1))
+        ys = (torch.arange(self.out_h, dtype=torch.float32) + 0.5) * self.stride - 0.5
+        xs = (torch.arange(self.out_w, dtype=torch.float32) + 0.5) * self.stride - 0.5
+        self.register_buffer("grid_y", ys.reshape(1, 1, -1, 1), persistent=False)
+        self.register_buffer("grid_x", xs.reshape(1, 1, 1, -1), persistent=False)
 
-    def warm_start(self, sam):
-        """Copy the semantic decoder's transformer, upscaling, first 4 tokens/hypernetworks, image PE."""
-        src, dst = sam.sam_mask_decoder, self.sam_mask_decoder
-        with torch.no_grad():
-            dst.transformer.load_state_dict(src.transformer.state_dict())
-            dst.output_upscaling.load_state_dict(src.output_upscaling.state_dict())
-            dst.iou_token.weight.copy_(src.iou_token.weight)
-            dst.mask_tokens.weight.copy_(src.mask_tokens.weight[:4])
-            for i in range(4):
-                dst.output_hypernetworks_mlps[i].load_state_dict(src.output_hypernetworks_mlps[i + 1].state_dict())
-            pe = self.sam_prompt_encoder.pe_layer.positional_encoding_gaussian_matrix
-            pe.copy_(sam.sam_prompt_encoder.pe_layer.positional_encoding_gaussian_matrix)
-            self.sam_prompt_encoder.no_mask_embed.weight.copy_(sam.sam_prompt_encoder.no_mask_embed.weight)
+    def _point_maps(self, point_coords, point_labels):
+        """Per point Gaussian [B,N,H,W] (sigma 1.5 cells) and label indicators [B,N,1,1]."""
+        px = point_coords[..., 0][..., None, None]
+        py = point_coords[..., 1][..., None, None]
+        s = 1.5 * self.stride
+        g = torch.exp(-((self.grid_x - px) ** 2 + (self.grid_y - py) ** 2) / (2 * s * s))
+        lab = point_labels[..., None, None]
+        return g, px, py, lab
+
+    def _box(self, px, py, lab):
+        """Soft box indicator [B,1,H,W] from corner points (labels 2, 3) and whether there is one."""
+        tl = (lab == 2).float()
+        br = (lab == 3).float()
+        has = tl.sum(1, keepdim=True).clamp(max=1.0)
+        x0, y0 = (px * tl).sum(1, keepdim=True), (py * tl).sum(1, keepdim=True)
+        x1, y1 = (px * br).sum(1, keepdim=True), (py * br).sum(1, keepdim=True)
+        s = self.stride
+        inside = (torch.sigmoid((self.grid_x - x0) / s) * torch.sigmoid((x1 - self.grid_x) / s)
+                  * torch.sigmoid((self.grid_y - y0) / s) * torch.sigmoid((y1 - self.grid_y) / s))
+        centre = torch.exp(-((self.grid_x - 0.5 * (x0 + x1)) ** 2 + (self.grid_y - 0.5 * (y0 + y1)) ** 2)
+                           / (2 * (1.5 * s) ** 2))
+        return inside, centre, has
 
     def forward(self, image_embed, high_res_feats_0, high_res_feats_1, point_coords, point_labels, mask_input,
                 has_mask_input):
-        emb = self.proj_embed(image_embed)
-        s0 = self.proj_s0(high_res_feats_0)
-        s1 = self.proj_s1(high_res_feats_1)
-        pe_enc = self.sam_prompt_encoder
-        sparse = pe_enc._embed_points(point_coords, point_labels, pad=False)
-        has = has_mask_input.reshape(-1, 1, 1, 1)
-        dense = has * self.mask_downscaling(mask_input) + (1 - has) * pe_enc.no_mask_embed.weight.reshape(1, -1, 1, 1)
-        masks, _, _, _, iou_tok = predict_masks_with_features(
-            self.sam_mask_decoder, emb.expand(sparse.shape[0], -1, -1, -1), pe_enc.get_dense_pe(), sparse, dense,
-            [s0.expand(sparse.shape[0], -1, -1, -1), s1.expand(sparse.shape[0], -1, -1, -1)])
-        iou = self.sam_mask_decoder.iou_prediction_head(iou_tok)
-        return masks[:, 1:], iou[:, 1:]
+        masks, iou, _ = self.run(image_embed, high_res_feats_0, high_res_feats_1, point_coords, point_labels,
+                                 mask_input, has_mask_input)
+        return masks, iou
+
+    def run(self, image_embed, high_res_feats_0, high_res_feats_1, point_coords, point_labels, mask_input,
+            has_mask_input):
+        """forward's masks and IoU predictions, plus the class logits for the auxiliary loss."""
+        size = (self.out_h, self.out_w)
+        up = lambda x: F.interpolate(x, size=size, mode="bilinear", align_corners=False)  # noqa: E731
+        f = torch.cat([high_res_feats_0, up(self.proj_s1(high_res_feats_1)), up(self.proj_embed(image_embed))], 1)
+        hidden = self.embed_hidden(f)
+        e = self.embed_out(hidden)
+        e = e / (e.norm(dim=1, keepdim=True) + 1e-6)
+        class_logits = self.class_head(hidden)
+        probs = torch.softmax(class_logits, 1)
+        g, px, py, lab = self._point_maps(point_coords, point_labels)
+        pos = ((g * (lab == 1).float()).max(1, keepdim=True).values)
+        neg = ((g * (lab == 0).float()).max(1, keepdim=True).values)
+        inside, centre, has_box = self._box(px, py, lab)
+        has_pos = (lab == 1).float().sum(1, keepdim=True).clamp(max=1.0)
+        box_w = has_box * inside + (1 - has_box)
+        seed = torch.clamp(2 * torch.maximum(pos, has_box * (1 - has_pos) * centre), max=1.0)
+        q = (e * seed).sum((2, 3), keepdim=True) / (seed.sum((2, 3), keepdim=True) + 1e-6)
+        qn = (e * neg).sum((2, 3), keepdim=True) / (neg.sum((2, 3), keepdim=True) + 1e-6)
+        has_neg = (lab == 0).float().sum(1, keepdim=True).clamp(max=1.0)
+        cos_p = (e * q).sum(1, keepdim=True) / (q.norm(dim=1, keepdim=True) + 1e-6)
+        cos_n = (e * qn).sum(1, keepdim=True) / (qn.norm(dim=1, keepdim=True) + 1e-6)
+        qc = (probs * seed).sum((2, 3), keepdim=True) / (seed.sum((2, 3), keepdim=True) + 1e-6)
+        agree = (probs * qc).sum(1, keepdim=True) / ((qc * qc).sum(1, keepdim=True) + 1e-6)
+        aff = torch.sigmoid(self.aff_w[0] * agree + self.aff_w[1] * cos_p + self.aff_b)
+        aff = aff * (1 - has_neg * torch.sigmoid(self.alpha * (cos_n - cos_p))) * box_w
+        # grown at half resolution: 8x cheaper, and the refinement sees the full-res affinity
+        seed2, limit2 = F.max_pool2d(seed, 2), F.max_pool2d(torch.maximum(aff, seed), 2)
+        grown = seed2
+        for _ in range(GROW_STEPS):
+            grown = torch.minimum(F.max_pool2d(grown, 3, 1, 1), limit2)
+        grown = up(grown)
+        # a distance prior for touching objects of one class, which the affinity cannot split
+        near = torch.exp(-((self.grid_x - px) ** 2 + (self.grid_y - py) ** 2) / (2 * (16.0 * self.stride) ** 2))
+        near = (near * (lab >= 1).float()).max(1, keepdim=True).values
+        prev = has_mask_input.reshape(-1, 1, 1, 1) * torch.sigmoid(mask_input)
+        x = torch.cat([grown, aff, agree, cos_p, seed, neg, box_w, prev, near, e], 1)
+        masks = self.refine(x) + self.mask_gain.reshape(1, -1, 1, 1) * (grown - 0.5)
+        prob = torch.sigmoid(masks)
+        area = prob.mean((2, 3))
+        stats = torch.stack([area * 10, (prob * grown).mean((2, 3)) / (area + 1e-6),
+                             (prob * aff).mean((2, 3)) / (area + 1e-6),
+                             (prob * (1 - aff)).mean((2, 3)) / (area + 1e-6)], -1)
+        iou = torch.sigmoid(self.iou_head(stats)[..., 0])
+        return masks, iou, class_logits
