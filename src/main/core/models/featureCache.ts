@@ -12,6 +12,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, 
 import { open, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { decodeHalf, encodeHalf } from './fp16'
+import type { FeatureCacheStats } from '@shared/contract/methods/models'
 
 const MAGIC = 0x4346_4c54 // "TLFC" little-endian
 const HEADER = 24
@@ -26,16 +27,8 @@ export interface CachedOutputs {
   features: Float32Array
 }
 
-export interface CacheStats {
-  dir: string
-  entries: number
-  bytes: number
-  capBytes: number
-  hits: number
-  misses: number
-  writes: number
-  evictions: number
-}
+/** What the contract's getCacheStats returns. */
+export type CacheStats = FeatureCacheStats
 
 export function featureCacheKey(contentHash: string, modelId: string, reg: { dx: number; dy: number }): string {
   return createHash('sha256').update(`${contentHash}|${modelId}|${reg.dx},${reg.dy}`).digest('hex').slice(0, 40)

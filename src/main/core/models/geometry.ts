@@ -36,3 +36,18 @@ export function frameFor(manifest: Pick<ModelManifest, 'input'>, imageW: number,
 export function validOutputExtent(frame: Frame, outW: number, outH: number): { w: number; h: number } {
   return { w: (outW * frame.scaledW) / frame.inW, h: (outH * frame.scaledH) / frame.inH }
 }
+
+/**
+ * T'(x, y) = T(x - dx, y - dy) (thermal registration onto RGB), written into `out`, which the
+ * caller has filled with the pad value for the pixels no source covers.
+ */
+export function shiftInto<T extends Uint8Array | Uint16Array>(src: Uint8Array | Uint16Array, w: number, h: number, dx: number, dy: number, out: T): T {
+  for (let y = 0; y < h; y++) {
+    const sy = y - dy
+    if (sy < 0 || sy >= h) continue
+    const x0 = Math.max(0, dx)
+    const x1 = Math.min(w, w + dx)
+    if (x1 > x0) out.set(src.subarray(sy * w + x0 - dx, sy * w + x1 - dx), y * w + x0)
+  }
+  return out
+}

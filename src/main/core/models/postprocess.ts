@@ -34,6 +34,18 @@ export function axis(out: number, valid: number, inSize: number): Axis {
   return { i0, i1, w1 }
 }
 
+/** Vertical pass of one output row: per class, logits rows r0 and r1 (offsets) blended by wy. */
+export function blendRows(logits: Float32Array, C: number, plane: number, lw: number, r0: number, r1: number, wy: number, rowBuf: Float64Array): void {
+  for (let c = 0; c < C; c++) {
+    const base = c * plane
+    const ob = c * lw
+    for (let j = 0; j < lw; j++) {
+      const a = logits[base + r0 + j]!
+      rowBuf[ob + j] = a + (logits[base + r1 + j]! - a) * wy
+    }
+  }
+}
+
 /**
  * exp(d) for d in (-EXP_RANGE, 0] by linear interpolation in a table with 1/64 steps: relative
  * error ≤ 3.1e-5, far below the confidence's 1/255 resolution, and several times faster than
@@ -148,14 +160,7 @@ export function labelsFromLogits(logits: Float32Array, shape: LogitsShape, frame
         continue
       }
       if (!rowReady) {
-        for (let c = 0; c < C; c++) {
-          const base = c * plane
-          const ob = c * lw
-          for (let j = 0; j < lw; j++) {
-            const a = logits[base + r0 + j]!
-            rowBuf[ob + j] = a + (logits[base + r1 + j]! - a) * wy
-          }
-        }
+        blendRows(logits, C, plane, lw, r0, r1, wy, rowBuf)
         rowReady = true
       }
       // Per run, each class's left value and left→right step: v = a + (b - a) * wx exactly as

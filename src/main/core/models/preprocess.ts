@@ -7,7 +7,7 @@
  * image.
  */
 import type { ModelManifest } from '@shared/modelPackage'
-import { frameFor, type Frame } from './geometry'
+import { frameFor, shiftInto, type Frame } from './geometry'
 import { resize8, resizeFloat } from './resample'
 
 /** RGB and thermal as separate arrays. */
@@ -245,14 +245,7 @@ export class Preprocessor {
   private shift(src: Uint8Array | Uint16Array, w: number, h: number, dx: number, dy: number, padValue: number): Uint8Array | Uint16Array {
     const out = src instanceof Uint8Array ? this.s.bytes('shift', w * h).subarray(0, w * h) : new Uint16Array(w * h)
     out.fill(padValue)
-    for (let y = 0; y < h; y++) {
-      const sy = y - dy
-      if (sy < 0 || sy >= h) continue
-      const x0 = Math.max(0, dx)
-      const x1 = Math.min(w, w + dx)
-      if (x1 > x0) out.set(src.subarray(sy * w + x0 - dx, sy * w + x1 - dx), y * w + x0)
-    }
-    return out
+    return shiftInto(src, w, h, dx, dy, out)
   }
 }
 

@@ -8,6 +8,7 @@ import { rgbEdgeMagnitude } from '@shared/labelmap/wand'
 import { readImageForModel } from '../models/imageInput'
 import { splitPair } from '../models/preprocess'
 import type { ProjectStore } from '../store/projectStore'
+import { shiftInto } from '../models/geometry'
 
 export interface PromptImage {
   imageId: number
@@ -28,15 +29,7 @@ export interface PromptImage {
 
 function shift(src: Uint8Array | Uint16Array, w: number, h: number, dx: number, dy: number): Uint8Array | Uint16Array {
   if (!dx && !dy) return src
-  const out = src instanceof Uint8Array ? new Uint8Array(w * h) : new Uint16Array(w * h)
-  for (let y = 0; y < h; y++) {
-    const sy = y - dy
-    if (sy < 0 || sy >= h) continue
-    const x0 = Math.max(0, dx)
-    const x1 = Math.min(w, w + dx)
-    if (x1 > x0) out.set(src.subarray(sy * w + x0 - dx, sy * w + x1 - dx), y * w + x0)
-  }
-  return out
+  return shiftInto(src, w, h, dx, dy, src instanceof Uint8Array ? new Uint8Array(w * h) : new Uint16Array(w * h))
 }
 
 export class PromptImageCache {

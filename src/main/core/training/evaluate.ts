@@ -7,7 +7,7 @@
 import { ApiError } from '@shared/contract/errors'
 import type { ProjectStore } from '../store/projectStore'
 import { validOutputExtent, type Frame } from '../models/geometry'
-import { axis } from '../models/postprocess'
+import { axis, blendRows } from '../models/postprocess'
 import { addAdapterDelta, type AdapterWeights } from './adapterMath'
 import { classSpace, frameOf, type OutputsSource } from './outputs'
 import { gateAllows, type AdapterGate } from './gate'
@@ -33,14 +33,7 @@ export function argmaxAtImageSize(maps: Float32Array[], shape: { c: number; h: n
       const r0 = ay.i0[y]! * lw
       const r1 = ay.i1[y]! * lw
       const wy = ay.w1[y]!
-      for (let c = 0; c < C; c++) {
-        const base = c * plane
-        const ob = c * lw
-        for (let x = 0; x < lw; x++) {
-          const a = logits[base + r0 + x]!
-          rowBuf[ob + x] = a + (logits[base + r1 + x]! - a) * wy
-        }
-      }
+      blendRows(logits, C, plane, lw, r0, r1, wy, rowBuf)
       const orow = y * W
       for (let x = 0; x < W; x++) {
         const x0 = ax.i0[x]!
