@@ -138,6 +138,23 @@ describe('click tools through the contract', () => {
     expect(cold.area).toBeGreaterThan(0)
   })
 
+  it('a click added to a prompt is decoded with the previous mask as mask_input (SAM refinement)', async () => {
+    // The test SAM graph adds 1e-4 * has_mask_input * mean(mask_input) to its score, and its
+    // low-res disc logits average far below 0: a refined decode scores measurably lower.
+    const p1 = { x: 200, y: 150, label: 1 as const }
+    const p2 = { x: 210, y: 160, label: 1 as const }
+    const seg = (points: (typeof p1)[]) => call<PromptSegmentResult>(api, 'promptSegment', { imageId: ids[2], points })
+    const fresh = await seg([p1, p2]) // nothing remembered for [p1] yet
+    const first = await seg([p1])
+    expect((await seg([p1])).score).toBe(first.score) // a first click is never refined
+    const refined = await seg([p1, p2])
+    expect(Math.abs(refined.area - fresh.area)).toBeLessThan(0.02 * fresh.area) // same disc (the term shifts its edge a little)
+    expect(refined.score).toBeLessThan(fresh.score - 1e-3)
+    // another image's prompt with the same points does not inherit this image's mask
+    const other = await call<PromptSegmentResult>(api, 'promptSegment', { imageId: ids[0], points: [p1, p2] })
+    expect(Math.abs(other.score - fresh.score)).toBeLessThan(1e-4)
+  })
+
   it('after a restart the embedding comes from disk; the encoder source is part of the key', async () => {
     const before = await call<PromptSegmentResult>(api, 'promptSegment', { imageId: ids[0], points: [{ x: 500, y: 400, label: 1 }] })
     await releasePrompt(ws)

@@ -70,9 +70,9 @@ export class PackagePromptEngine implements PromptEngine {
     return { format: spec.format, frame, tensors }
   }
 
-  decode(emb: Embedding, points: readonly PromptPoint[], box?: PromptBox): Promise<DecodeResult> {
+  decode(emb: Embedding, points: readonly PromptPoint[], box?: PromptBox, prev?: Float32Array): Promise<DecodeResult> {
     // best by predicted IoU, as model/train_prompt.py evaluates it (no SAM token-0 rule)
-    return decodeWith(this.decoder, emb, points, box, this.m.parts.promptDecoder!.maskSize, false)
+    return decodeWith(this.decoder, emb, points, box, { maskSize: this.m.parts.promptDecoder!.maskSize, samTokenRule: false, prev })
   }
 
   async release(): Promise<void> {

@@ -37,6 +37,11 @@ export interface PromptBox {
 export interface DecodeResult {
   mask: MaskResult
   score: number
+  /**
+   * The chosen mask's low-res logits (the decoder's mask_input size), fed back as mask_input when
+   * the next prompt adds a click to this one; absent when the graph returns no low-res masks.
+   */
+  lowRes?: Float32Array
 }
 
 export interface ImagePlanes {
@@ -112,8 +117,8 @@ export class PromptModel {
     return { format: this.format, frame, tensors }
   }
 
-  decode(emb: Embedding, points: readonly PromptPoint[], box?: PromptBox): Promise<DecodeResult> {
-    return decodeWith(this.decoder, emb, points, box)
+  decode(emb: Embedding, points: readonly PromptPoint[], box?: PromptBox, prev?: Float32Array): Promise<DecodeResult> {
+    return decodeWith(this.decoder, emb, points, box, { prev })
   }
 
   async release(): Promise<void> {
@@ -121,19 +126,29 @@ export class PromptModel {
   }
 }
 
+export interface DecodeOptions {
+  /** The decoder's mask_input size [h, w] (SAM and SAM2: 256x256). */
+  maskSize?: readonly [number, number]
+  /** segment-anything's token-0 rule for 4-mask outputs (pickIndex); off for a package's decoder. */
+  samTokenRule?: boolean
+  /** A previous low-res mask logit of maskSize (SAM's iterative refinement); ignored if sized otherwise. */
+  prev?: Float32Array | undefined
+}
+
 /**
  * Runs a SAM/SAM2-interface decoder on an embedding: points (and box corners, labels 2/3; else
- * SAM's padding point, label -1) in the embedding's frame, an empty mask_input of `maskSize`.
+ * SAM's padding point, label -1) in the embedding's frame, and mask_input: `prev` when given
+ * (has_mask_input 1), else empty.
  */
 export async function decodeWith(
   decoder: ort.InferenceSession,
   emb: Embedding,
   points: readonly PromptPoint[],
   box?: PromptBox,
-  maskSize: readonly [number, number] = [256, 256],
-  samTokenRule = true
+  opts: DecodeOptions = {}
 ): Promise<DecodeResult> {
   const f = emb.frame
+  const [mh, mw] = opts.maskSize ?? [256, 256]
   const coords: number[] = []
   const labels: number[] = []
   for (const p of points) {
@@ -148,17 +163,26 @@ export async function decodeWith(
     labels.push(-1)
   }
   const n = labels.length
-  const [mh, mw] = maskSize
+  const prev = opts.prev?.length === mh * mw ? opts.prev : undefined
   const feeds: Record<string, ort.Tensor> = {
     point_coords: new ort.Tensor('float32', Float32Array.from(coords), [1, n, 2]),
     point_labels: new ort.Tensor('float32', Float32Array.from(labels), [1, n]),
-    mask_input: new ort.Tensor('float32', new Float32Array(mh * mw), [1, 1, mh, mw]),
-    has_mask_input: new ort.Tensor('float32', new Float32Array(1), [1])
+    mask_input: new ort.Tensor('float32', prev ?? new Float32Array(mh * mw), [1, 1, mh, mw]),
+    has_mask_input: new ort.Tensor('float32', Float32Array.of(prev ? 1 : 0), [1])
   }
   if (emb.format === 'sam') feeds.orig_im_size = new ort.Tensor('float32', Float32Array.from([f.imageH, f.imageW]), [2])
   for (const [name, t] of Object.entries(emb.tensors)) feeds[name] = new ort.Tensor('float32', t.data, t.dims)
-  const out = await decoder.run(feeds, ['masks', 'iou_predictions'])
-  return pickMask(out.masks!, out.iou_predictions!, f, samTokenRule ? n : 0)
+  const wanted = ['masks', 'iou_predictions', ...(decoder.outputNames.includes('low_res_masks') ? ['low_res_masks'] : [])]
+  const out = await decoder.run(feeds, wanted)
+  const r = pickMask(out.masks!, out.iou_predictions!, f, opts.samTokenRule === false ? 0 : n)
+  // segment-anything exports return image-size masks plus low_res_masks; SAM2's are low-res already
+  const low = out.low_res_masks ?? out.masks!
+  const d = low.dims
+  if (d.length === 4 && d[2] === mh && d[3] === mw) {
+    const k = Math.min(r.index, d[1]! - 1)
+    r.lowRes = (low.data as Float32Array).slice(k * mh * mw, (k + 1) * mh * mw)
+  }
+  return r
 }
 
 /**
@@ -177,7 +201,7 @@ export function pickIndex(scores: ArrayLike<number>, m: number, nPoints: number)
 }
 
 /** Chooses a mask (pickIndex) and binarises it at image size. */
-export function pickMask(masks: ort.Tensor, iou: ort.Tensor, f: PromptFrame, nPoints = 2): DecodeResult {
+export function pickMask(masks: ort.Tensor, iou: ort.Tensor, f: PromptFrame, nPoints = 2): DecodeResult & { index: number } {
   const d = masks.dims
   if (d.length !== 4) throw new PromptModelError(`Decoder output "masks" has shape [${d.join(',')}]; expected [1, M, h, w].`)
   const m = d[1]!, mh = d[2]!, mw = d[3]!
@@ -186,7 +210,7 @@ export function pickMask(masks: ort.Tensor, iou: ort.Tensor, f: PromptFrame, nPo
   const all = masks.data as Float32Array
   const logits = all.subarray(best * mh * mw, (best + 1) * mh * mw)
   const imageSize = mh === f.imageH && mw === f.imageW
-  return { mask: maskFromLogits(logits, mw, mh, f, imageSize), score: scores[best] ?? 0 }
+  return { mask: maskFromLogits(logits, mw, mh, f, imageSize), score: scores[best] ?? 0, index: best }
 }
 
 async function openAny(path: string, what: string, opts: EpOptions, check: (s: ort.InferenceSession) => void): Promise<{ session: ort.InferenceSession; ep: EpChoice }> {

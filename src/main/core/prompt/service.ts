@@ -19,12 +19,14 @@ import { PromptImageCache } from './imageSource'
 import { PackagePromptEngine } from './packageEngine'
 import { PromptModel, type DecodeResult, type Embedding, type PromptBox, type PromptPoint } from './promptModel'
 import type { PromptImage } from './imageSource'
+import { RefineMemory } from './refineMemory'
 
 /** What the service needs of a prompt model (an ONNX SAM/SAM2 pair, or a model package's decoder). */
 export interface PromptEngine {
   readonly id: string
   encode(img: PromptImage, source: PromptSource): Promise<Embedding>
-  decode(emb: Embedding, points: readonly PromptPoint[], box?: PromptBox): Promise<DecodeResult>
+  /** `prev`: a low-res mask logit from an earlier decode (mask_input), see RefineMemory. */
+  decode(emb: Embedding, points: readonly PromptPoint[], box?: PromptBox, prev?: Float32Array): Promise<DecodeResult>
   release(): Promise<void>
 }
 
@@ -54,6 +56,7 @@ interface PromptState {
   writes: Set<Promise<void>>
   pumping: boolean
   lastError: string | null
+  refine: RefineMemory
 }
 
 const states = new WeakMap<Workstation, PromptState>()
@@ -74,7 +77,8 @@ export function promptState(ws: Workstation): PromptState {
       running: new Map(),
       writes: new Set(),
       pumping: false,
-      lastError: null
+      lastError: null,
+      refine: new RefineMemory()
     }
     states.set(ws, s)
     const st = s
@@ -257,7 +261,10 @@ export async function promptSegment(ws: Workstation, a: { imageId: number; point
   const box = a.box
     ? { x0: clamp(a.box.x0, row.width), y0: clamp(a.box.y0, row.height), x1: clamp(a.box.x1, row.width), y1: clamp(a.box.y1, row.height) }
     : undefined
-  const r = await engine.decode(e, a.points, box)
+  const embKey = keyFor(ws, a.imageId, cfg)
+  const refine = promptState(ws).refine
+  const r = await engine.decode(e, a.points, box, refine.previous(embKey, a.points, box))
+  refine.remember(embKey, a.points, box, r.lowRes)
   const t2 = performance.now()
   return { ...encodeMask(r.mask.bbox, r.mask.area, r.mask.crop), score: r.score, cached: emb.cached, ms: { encode: t1 - t0, decode: t2 - t1, total: t2 - t0 } }
 }
@@ -280,5 +287,6 @@ export async function releasePrompt(ws: Workstation): Promise<void> {
   const e = s.engine
   s.engine = null
   s.images.clear()
+  s.refine.clear()
   if (e) await e.p.then((x) => x.release()).catch(() => undefined)
 }
