@@ -6,7 +6,7 @@ import type { TrainingReport, TrainJobResult } from '../../src/shared/contract/m
 import type { JobInfo } from '../../src/shared/contract/types'
 import { useTmp } from '../helpers/tmp'
 import { syntheticProject } from './synthetic'
-import { fitGate, gateAllows, GATE_MIN_RADIUS, loadGate } from '../../src/main/core/training/gate'
+import { fitGate, gateAllows, GATE_MIN_RADIUS, imageDescriptor, loadGate } from '../../src/main/core/training/gate'
 import { evaluateVariants } from '../../src/main/core/training/evaluate'
 import { fromStored } from '../../src/main/core/training/trainJob'
 import { decodeAdapter } from '../../src/main/core/models/adapterFormat'
@@ -158,8 +158,22 @@ describe('domain gate', () => {
     expect(g.trainMax).toBeGreaterThan(0)
     expect(g.radius).toBe(Math.max(GATE_MIN_RADIUS, g.trainMax * 1.5))
     const one = (v: Float64Array) => Float32Array.from(v) // hw = 1: the descriptor is the feature vector
-    expect(gateAllows(g, one(around(0.14)), 3, 1)).toBe(true)
-    expect(gateAllows(g, one(around(0.9)), 3, 1)).toBe(false)
-    expect(gateAllows(null, one(around(0.9)), 3, 1)).toBe(true)
+    expect(gateAllows(g, one(around(0.14)), 3, 1, 1)).toBe(true)
+    expect(gateAllows(g, one(around(0.9)), 3, 1, 1)).toBe(false)
+    expect(gateAllows(null, one(around(0.9)), 3, 1, 1)).toBe(true)
+  })
+
+  it('a pad-policy frame: the descriptor averages only the grid cells that hold image', () => {
+    // 1 channel, 4x8 grid; the image fills the left half of a 64x32 input frame (a 32x32 image)
+    const h = 4, w = 8
+    const f = new Float32Array(h * w)
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) f[y * w + x] = x < 4 ? 2 : 0 // padding reads 0
+    const frame = { imageW: 32, imageH: 32, inW: 64, inH: 32, scaledW: 32, scaledH: 32 }
+    expect(Array.from(imageDescriptor(f, 1, h, w, frame))).toEqual([2])
+    expect(Array.from(imageDescriptor(f, 1, h, w))).toEqual([1]) // no frame: the whole grid
+    // an image that half fills its frame is judged like the same image filling it
+    const g = fitGate([Float64Array.of(2), Float64Array.of(2.1), Float64Array.of(1.9)])!
+    expect(gateAllows(g, f, 1, h, w, frame)).toBe(true)
+    expect(gateAllows(g, f, 1, h, w)).toBe(false)
   })
 })

@@ -14,6 +14,7 @@ import type { ModelManifest } from '@shared/modelPackage'
 import { resolveVersion } from './modelVersions'
 import { applyAdapter } from './adapter'
 import { gateAllows } from '../training/gate'
+import { frameFor } from './geometry'
 
 /** Logits [C, h, w] (adapter applied) and features [D, h, w] (through float16 when cached). */
 export type ModelOutputs = CachedOutputs
@@ -58,7 +59,7 @@ export async function computeOutputs(ws: Workstation, imageId: number, modelVers
     st.cache.put(featureCacheKey(img.contentHash, m.id, reg), { c, d, h, w, logits: r.logits, features: r.features })
     out = { c, d, h, w, logits: r.logits, features: r.features }
   }
-  if (version.adapter && gateAllows(version.gate, out.features, out.d, out.h * out.w)) {
+  if (version.adapter && gateAllows(version.gate, out.features, out.d, out.h, out.w, frameFor(m, row.width, row.height))) {
     const logits = new Float32Array(out.logits)
     applyAdapter(logits, out.features, out, version.adapter)
     out = { ...out, logits }

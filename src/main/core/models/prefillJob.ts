@@ -166,7 +166,7 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
     const key = featureCacheKey(prep.image.contentHash, m.id, prep.image.registration)
     // The cache keeps the base logits: copied before the adapter edits them in place.
     const baseLogits = p.cacheFeatures && version.adapter ? out.logits.slice() : null
-    if (version.adapter && gateAllows(version.gate, out.features, shapes.d, shapes.h * shapes.w)) applyAdapter(out.logits, out.features, shapes, version.adapter)
+    if (version.adapter && gateAllows(version.gate, out.features, shapes.d, shapes.h, shapes.w, prep.image.frame)) applyAdapter(out.logits, out.features, shapes, version.adapter)
     try {
       const { result: r, logits } = await stages.finish({ logits: out.logits, shapes, frame: prep.image.frame, classMap, skipClasses: skip, features: p.cacheFeatures ? out.features : null })
       if (p.cacheFeatures) track(st.cache.putEncodedAsync(key, shapes, baseLogits ?? logits, r.half!))

@@ -139,7 +139,7 @@ export async function evaluateVariants(store: ProjectStore, source: OutputsSourc
     }
     const hw = o.h * o.w
     const maps = variants.map((v, i) => {
-      if (!v?.weights || !gateAllows(v.gate, o.features, o.d, hw)) return o.logits
+      if (!v?.weights || !gateAllows(v.gate, o.features, o.d, o.h, o.w, o.frame)) return o.logits
       out![i]!.applied++
       const logits = o.logits.slice(0, o.c * hw)
       addAdapterDelta(logits, o.features, hw, v.weights)

@@ -7,6 +7,7 @@
  * Off the training domain the version behaves as its base package (Δ = 0).
  */
 import type { ProjectStore } from '../store/projectStore'
+import { validOutputExtent, type Frame } from '../models/geometry'
 
 export interface AdapterGate {
   /** Centroid of the training images' descriptors (mean feature per channel). */
@@ -23,14 +24,23 @@ export interface AdapterGate {
 export const GATE_MARGIN = 1.5
 export const GATE_MIN_RADIUS = 2
 
-/** Mean of each feature channel over the grid: the image's domain descriptor. */
-export function imageDescriptor(features: Float32Array, d: number, hw: number): Float64Array {
+/**
+ * Mean of each feature channel over the grid cells that hold image: the image's domain descriptor.
+ * With a pad-policy package (`frame` given) the padding cells are left out, so an image's
+ * descriptor does not depend on how much of the frame its aspect ratio leaves empty.
+ */
+export function imageDescriptor(features: Float32Array, d: number, h: number, w: number, frame?: Frame): Float64Array {
+  const valid = frame ? validOutputExtent(frame, w, h) : { w, h }
+  const vw = Math.max(1, Math.min(w, Math.ceil(valid.w)))
+  const vh = Math.max(1, Math.min(h, Math.ceil(valid.h)))
   const v = new Float64Array(d)
   for (let t = 0; t < d; t++) {
     let s = 0
-    const o = t * hw
-    for (let p = 0; p < hw; p++) s += features[o + p]!
-    v[t] = s / hw
+    for (let y = 0; y < vh; y++) {
+      const o = t * h * w + y * w
+      for (let x = 0; x < vw; x++) s += features[o + x]!
+    }
+    v[t] = s / (vw * vh)
   }
   return v
 }
@@ -58,11 +68,11 @@ export function gateDistance(g: AdapterGate, v: Float64Array): number {
   return Math.sqrt(s / g.mean.length)
 }
 
-/** Whether an adapter with gate `g` applies to an image with these features ([d, hw]). No gate: always. */
-export function gateAllows(g: AdapterGate | null, features: Float32Array, d: number, hw: number): boolean {
+/** Whether an adapter with gate `g` applies to an image with these features ([d, h, w]). No gate: always. */
+export function gateAllows(g: AdapterGate | null, features: Float32Array, d: number, h: number, w: number, frame?: Frame): boolean {
   if (!g) return true
   if (g.mean.length !== d) return false
-  return gateDistance(g, imageDescriptor(features, d, hw)) <= g.radius
+  return gateDistance(g, imageDescriptor(features, d, h, w, frame)) <= g.radius
 }
 
 const gateKey = (id: number) => `training.gate.${id}`

@@ -99,7 +99,7 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
     seed,
     signal: ctx.signal,
     onImage: (d, n) => say(d, `Reading features ${d}/${n}`, { phase: 'load' }),
-    onOutputs: (_id, o) => descriptors.push(imageDescriptor(o.features, o.d, o.h * o.w))
+    onOutputs: (_id, o) => descriptors.push(imageDescriptor(o.features, o.d, o.h, o.w, o.frame))
   })
   if (!pool.n) throw new ApiError('conflict', 'The accepted masks have no pixels of a trainable class (all ignore?). Nothing was changed.')
   const tLoad = Date.now()
