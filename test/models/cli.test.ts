@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { join } from 'node:path'
 import { useTmp } from '../helpers/tmp'
+import { captureOutput } from '../helpers/capture'
 import { makePackage, makeProject } from './helpers'
 import { main } from '../../src/main/cli/index'
 import { ProjectStore } from '../../src/main/core/store/projectStore'
@@ -9,13 +10,7 @@ import { ProjectStore } from '../../src/main/core/store/projectStore'
 const tmp = useTmp()
 afterEach(() => { vi.restoreAllMocks() })
 
-function capture(): { out: string[]; err: string[] } {
-  const out: string[] = []
-  const err: string[] = []
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => { out.push(String(s)); return true })
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => { err.push(String(s)); return true })
-  return { out, err }
-}
+const capture = captureOutput
 
 describe('twinlight prefill', () => {
   it('pre-fills a project with --model and --cpu and prints the summary', async () => {

@@ -13,6 +13,7 @@ import { classPreset } from '../../src/main/core/classPresets'
 import { readPromptConfig } from '../../src/main/core/prompt/config'
 import { makeSamGraphs, type SamGraphs } from './helpers'
 import { useTmp } from '../helpers/tmp'
+import { captureOutput } from '../helpers/capture'
 
 const tmp = useTmp()
 let g: SamGraphs
@@ -22,13 +23,7 @@ beforeAll(() => {
 })
 afterEach(() => { vi.restoreAllMocks() })
 
-function capture(): { out: string[]; err: string[] } {
-  const out: string[] = []
-  const err: string[] = []
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => { out.push(String(s)); return true })
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => { err.push(String(s)); return true })
-  return { out, err }
-}
+const capture = captureOutput
 
 function newProject(): string {
   const p = join(tmp(), 'p.twinlight')

@@ -32,74 +32,75 @@ function centreOf(m: { bbox: [number, number, number, number]; crop: Uint8Array 
   return { cx: sx / n, cy: sy / n }
 }
 
+/** Opens a test graph pair (one thread), runs the test body, always releases the sessions. */
+async function withModel(id: string, encoder: string, decoder: string, body: (m: PromptModel) => Promise<void>): Promise<void> {
+  const m = await PromptModel.open(id, encoder, decoder, { threads: 1 })
+  try {
+    await body(m)
+  } finally {
+    await m.release()
+  }
+}
+
 describe('prompt models (SAM / SAM2 ONNX interfaces)', () => {
   it('SAM: loads, encodes a 640x480 image and turns a click into a disc at image size around the click', async () => {
-    const m = await PromptModel.open('test-sam', g.samEncoder, g.samDecoder, { threads: 1 })
-    try {
-      expect(m.format).toBe('sam')
-      const emb = await m.encode(planes, 'rgb')
-      expect(emb.tensors.image_embeddings!.dims).toEqual([1, 256, 64, 64])
-      expect(emb.frame).toMatchObject({ frameW: 1024, frameH: 1024, validW: 1024, validH: 768 })
-      const r = await m.decode(emb, [{ x: 200, y: 150, label: 1 }])
-      // R = 64 in the 1024 frame = 40 px in a 640-wide image, aspect kept
-      const [bx, by, bw, bh] = r.mask.bbox
-      expect(Math.abs(bw - 80)).toBeLessThanOrEqual(3)
-      expect(Math.abs(bh - 80)).toBeLessThanOrEqual(3)
-      expect(Math.abs(r.mask.area - Math.PI * 40 * 40) / (Math.PI * 40 * 40)).toBeLessThan(0.05)
-      const c = centreOf(r.mask)
-      expect(Math.abs(c.cx - 200)).toBeLessThan(1.5)
-      expect(Math.abs(c.cy - 150)).toBeLessThan(1.5)
-      expect(bx).toBeGreaterThan(150)
-      expect(by).toBeGreaterThan(100)
-      expect(r.score).toBeCloseTo(0.9, 2)
-      // a negative point does not move the disc; a box centres it on the box
-      const neg = await m.decode(emb, [{ x: 200, y: 150, label: 1 }, { x: 400, y: 400, label: 0 }])
-      expect(neg.mask.bbox).toEqual(r.mask.bbox)
-      const boxed = await m.decode(emb, [], { x0: 400, y0: 300, x1: 500, y1: 380 })
-      const cb = centreOf(boxed.mask)
-      expect(Math.abs(cb.cx - 450)).toBeLessThan(1.5)
-      expect(Math.abs(cb.cy - 340)).toBeLessThan(1.5)
-    } finally {
-      await m.release()
-    }
+    await withModel('test-sam', g.samEncoder, g.samDecoder, async (m) => {
+    expect(m.format).toBe('sam')
+    const emb = await m.encode(planes, 'rgb')
+    expect(emb.tensors.image_embeddings!.dims).toEqual([1, 256, 64, 64])
+    expect(emb.frame).toMatchObject({ frameW: 1024, frameH: 1024, validW: 1024, validH: 768 })
+    const r = await m.decode(emb, [{ x: 200, y: 150, label: 1 }])
+    // R = 64 in the 1024 frame = 40 px in a 640-wide image, aspect kept
+    const [bx, by, bw, bh] = r.mask.bbox
+    expect(Math.abs(bw - 80)).toBeLessThanOrEqual(3)
+    expect(Math.abs(bh - 80)).toBeLessThanOrEqual(3)
+    expect(Math.abs(r.mask.area - Math.PI * 40 * 40) / (Math.PI * 40 * 40)).toBeLessThan(0.05)
+    const c = centreOf(r.mask)
+    expect(Math.abs(c.cx - 200)).toBeLessThan(1.5)
+    expect(Math.abs(c.cy - 150)).toBeLessThan(1.5)
+    expect(bx).toBeGreaterThan(150)
+    expect(by).toBeGreaterThan(100)
+    expect(r.score).toBeCloseTo(0.9, 2)
+    // a negative point does not move the disc; a box centres it on the box
+    const neg = await m.decode(emb, [{ x: 200, y: 150, label: 1 }, { x: 400, y: 400, label: 0 }])
+    expect(neg.mask.bbox).toEqual(r.mask.bbox)
+    const boxed = await m.decode(emb, [], { x0: 400, y0: 300, x1: 500, y1: 380 })
+    const cb = centreOf(boxed.mask)
+    expect(Math.abs(cb.cx - 450)).toBeLessThan(1.5)
+    expect(Math.abs(cb.cy - 340)).toBeLessThan(1.5)
+    })
   })
 
   it('SAM2: stretched 1024x1024 frame, three masks, the best by iou_predictions, an ellipse at image size', async () => {
-    const m = await PromptModel.open('test-sam2', g.sam2Encoder, g.sam2Decoder, { threads: 1 })
-    try {
-      expect(m.format).toBe('sam2')
-      const emb = await m.encode(planes, 'thermal')
-      expect(Object.keys(emb.tensors).sort()).toEqual(['high_res_feats_0', 'high_res_feats_1', 'image_embed'])
-      expect(emb.tensors.high_res_feats_0!.dims).toEqual([1, 32, 256, 256])
-      expect(emb.tensors.high_res_feats_1!.dims).toEqual([1, 64, 128, 128])
-      const r = await m.decode(emb, [{ x: 320, y: 240, label: 1 }])
-      // the middle mask (R = 64) has the best score: 40 px wide, 30 px tall in 640x480
-      expect(r.score).toBeCloseTo(0.9, 2)
-      const [, , bw, bh] = r.mask.bbox
-      expect(Math.abs(bw - 80)).toBeLessThanOrEqual(3)
-      expect(Math.abs(bh - 60)).toBeLessThanOrEqual(3)
-      const c = centreOf(r.mask)
-      expect(Math.abs(c.cx - 320)).toBeLessThan(1.5)
-      expect(Math.abs(c.cy - 240)).toBeLessThan(1.5)
-    } finally {
-      await m.release()
-    }
+    await withModel('test-sam2', g.sam2Encoder, g.sam2Decoder, async (m) => {
+    expect(m.format).toBe('sam2')
+    const emb = await m.encode(planes, 'thermal')
+    expect(Object.keys(emb.tensors).sort()).toEqual(['high_res_feats_0', 'high_res_feats_1', 'image_embed'])
+    expect(emb.tensors.high_res_feats_0!.dims).toEqual([1, 32, 256, 256])
+    expect(emb.tensors.high_res_feats_1!.dims).toEqual([1, 64, 128, 128])
+    const r = await m.decode(emb, [{ x: 320, y: 240, label: 1 }])
+    // the middle mask (R = 64) has the best score: 40 px wide, 30 px tall in 640x480
+    expect(r.score).toBeCloseTo(0.9, 2)
+    const [, , bw, bh] = r.mask.bbox
+    expect(Math.abs(bw - 80)).toBeLessThanOrEqual(3)
+    expect(Math.abs(bh - 60)).toBeLessThanOrEqual(3)
+    const c = centreOf(r.mask)
+    expect(Math.abs(c.cx - 320)).toBeLessThan(1.5)
+    expect(Math.abs(c.cy - 240)).toBeLessThan(1.5)
+    })
   })
 
   it('the encoder source setting changes what the encoder sees (rgb, thermal, blend)', async () => {
-    const m = await PromptModel.open('test-sam', g.samEncoder, g.samDecoder, { threads: 1 })
-    try {
-      const mean = async (s: 'rgb' | 'thermal' | 'blend'): Promise<number> => {
-        const d = (await m.encode(planes, s)).tensors.image_embeddings!.data
-        return d.reduce((a, v) => a + v, 0) / d.length
-      }
-      const [a, b, c] = [await mean('rgb'), await mean('thermal'), await mean('blend')]
-      expect(a).not.toBeCloseTo(b, 4)
-      expect(c).not.toBeCloseTo(a, 4)
-      expect(c).not.toBeCloseTo(b, 4)
-    } finally {
-      await m.release()
+    await withModel('test-sam', g.samEncoder, g.samDecoder, async (m) => {
+    const mean = async (s: 'rgb' | 'thermal' | 'blend'): Promise<number> => {
+      const d = (await m.encode(planes, s)).tensors.image_embeddings!.data
+      return d.reduce((a, v) => a + v, 0) / d.length
     }
+    const [a, b, c] = [await mean('rgb'), await mean('thermal'), await mean('blend')]
+    expect(a).not.toBeCloseTo(b, 4)
+    expect(c).not.toBeCloseTo(a, 4)
+    expect(c).not.toBeCloseTo(b, 4)
+    })
   })
 
   it('SAM preprocessing: longest side 1024, SAM mean/std, zero padding bottom/right', () => {

@@ -113,6 +113,23 @@ export interface MaskResult {
   crop: Uint8Array
 }
 
+/** Inclusive bounds [x0, y0, x1, y1] of the values > 0 in the top-left w x h of a row-major array `stride` wide; null if none. */
+function positiveBounds(a: Float32Array, stride: number, w: number, h: number): [number, number, number, number] | null {
+  let x0 = w, y0 = h, x1 = -1, y1 = -1
+  for (let y = 0; y < h; y++) {
+    const row = y * stride
+    for (let x = 0; x < w; x++) {
+      if (a[row + x]! > 0) {
+        if (x < x0) x0 = x
+        if (x > x1) x1 = x
+        if (y < y0) y0 = y
+        y1 = y
+      }
+    }
+  }
+  return x1 < 0 ? null : [x0, y0, x1, y1]
+}
+
 /**
  * Logits → binary mask (logit > 0) at image size, returned as its bbox crop.
  * `imageSize`: the logits are already at image size (SAM's `masks` output).
@@ -124,19 +141,9 @@ export function maskFromLogits(logits: Float32Array, mw: number, mh: number, f: 
   const W = f.imageW
   const H = f.imageH
   if (imageSize) {
-    let x0 = W, y0 = H, x1 = -1, y1 = -1
-    for (let y = 0; y < H; y++) {
-      const row = y * W
-      for (let x = 0; x < W; x++) {
-        if (logits[row + x]! > 0) {
-          if (x < x0) x0 = x
-          if (x > x1) x1 = x
-          if (y < y0) y0 = y
-          y1 = y
-        }
-      }
-    }
-    if (x1 < 0) return { bbox: [0, 0, 0, 0], area: 0, crop: new Uint8Array(0) }
+    const b = positiveBounds(logits, W, W, H)
+    if (!b) return { bbox: [0, 0, 0, 0], area: 0, crop: new Uint8Array(0) }
+    const [x0, y0, x1, y1] = b
     const bw = x1 - x0 + 1, bh = y1 - y0 + 1
     const crop = new Uint8Array(bw * bh)
     let area = 0
@@ -150,18 +157,9 @@ export function maskFromLogits(logits: Float32Array, mw: number, mh: number, f: 
   const ky = (f.validH / H) * (mh / f.frameH)
   const vmw = Math.min(mw, Math.ceil(mw * (f.validW / f.frameW)))
   const vmh = Math.min(mh, Math.ceil(mh * (f.validH / f.frameH)))
-  let cx0 = vmw, cy0 = vmh, cx1 = -1, cy1 = -1
-  for (let y = 0; y < vmh; y++) {
-    for (let x = 0; x < vmw; x++) {
-      if (logits[y * mw + x]! > 0) {
-        if (x < cx0) cx0 = x
-        if (x > cx1) cx1 = x
-        if (y < cy0) cy0 = y
-        cy1 = y
-      }
-    }
-  }
-  if (cx1 < 0) return { bbox: [0, 0, 0, 0], area: 0, crop: new Uint8Array(0) }
+  const cells = positiveBounds(logits, mw, vmw, vmh)
+  if (!cells) return { bbox: [0, 0, 0, 0], area: 0, crop: new Uint8Array(0) }
+  const [cx0, cy0, cx1, cy1] = cells
   // image-pixel window that can be positive: cells [c0-1, c1+1]
   const px0 = Math.max(0, Math.floor((cx0 - 1 + 0.5) / kx - 0.5))
   const px1 = Math.min(W - 1, Math.ceil((cx1 + 1 + 0.5) / kx - 0.5))
