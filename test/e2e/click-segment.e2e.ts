@@ -159,6 +159,20 @@ describe('click-to-segment in the annotator (demo project, thermal view)', () =>
     assert.ok(o.precision >= 0.8, `wand mask lies on the person (precision ${o.precision.toFixed(2)})`)
     assert.ok(o.coverage >= 0.5, `wand mask covers the person (coverage ${o.coverage.toFixed(2)})`)
     await historyThenUndo('wand', /Thermal wand \(person\)/)
+    // The RGB-edge barrier is a panel setting: switched off, the same click grows past the
+    // clothing edges that stopped it (thermal alone cannot tell shirt from trousers).
+    const threshold = page.getByTestId('wand-edge-threshold')
+    assert.equal(await threshold.isDisabled(), false)
+    await page.getByTestId('wand-edges').uncheck()
+    assert.equal(await threshold.isDisabled(), true, 'the threshold is greyed out while edges are off')
+    const savedEdges = () => page.evaluate(() => (JSON.parse(localStorage.getItem('twinlight.editorPrefs') ?? '{}') as { wandEdges?: boolean }).wandEdges)
+    assert.equal(await savedEdges(), false, 'the setting is kept with the editor preferences')
+    await clickAt(target.click.x, target.click.y)
+    await until(async () => Number(await page.getByTestId('click-preview-state').getAttribute('data-area')) > o.area, `without RGB edges the wand grows beyond ${o.area} px`, 15_000)
+    await screenshot(page, 'click-wand-no-edges')
+    await page.keyboard.press('Escape')
+    await page.getByTestId('wand-edges').check()
+    assert.equal(await savedEdges(), true)
   })
 
   test('prompt model: embedding ready → click → preview → Enter → undo', async () => {

@@ -64,7 +64,7 @@ export const useClickTool = defineStore('clickTool', {
         onChange: () => this.sync()
       })
       controller.mode = ed.clickMode === 'prompt' && this.model ? 'prompt' : 'wand'
-      controller.wand.tolerance = ed.wandTolerance
+      Object.assign(controller.wand, { tolerance: ed.wandTolerance, useRgbEdges: ed.wandEdges, edgeThreshold: ed.wandEdgeThreshold })
       this.sync()
       if (ed.tool === 'click') void this.activate()
     },
@@ -134,6 +134,14 @@ export const useClickTool = defineStore('clickTool', {
     setTolerance(value: number) {
       if (!controller || !Number.isFinite(value)) return
       this.adjustTolerance(value - controller.wand.tolerance)
+    },
+    /** The panel's RGB-edge barrier switch and threshold. */
+    setWandEdges(patch: { useRgbEdges?: boolean; edgeThreshold?: number }) {
+      if (!controller || (patch.edgeThreshold !== undefined && !Number.isFinite(patch.edgeThreshold))) return
+      void controller.setWandOptions(patch)
+      const ed = useEditor()
+      ed.wandEdges = controller.wand.useRgbEdges
+      ed.wandEdgeThreshold = controller.wand.edgeThreshold
     },
     /** Enter: waits for the answer still in flight (Enter right after a click), then commits. */
     async commit(): Promise<boolean> {

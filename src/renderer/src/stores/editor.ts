@@ -10,7 +10,7 @@ import type { ClickMode } from '../tools/prompt/clickTool'
 
 const PREFS_KEY = 'twinlight.editorPrefs'
 /** Tool and view settings a person expects to find again after a reload (not image data). */
-const prefKeys = ['tool', 'brushSize', 'classIndex', 'mode', 'alpha', 'colormap', 'overlay', 'overlayOpacity', 'outline', 'wandTolerance', 'clickMode'] as const
+const prefKeys = ['tool', 'brushSize', 'classIndex', 'mode', 'alpha', 'colormap', 'overlay', 'overlayOpacity', 'outline', 'wandTolerance', 'wandEdges', 'wandEdgeThreshold', 'clickMode'] as const
 
 function loadPrefs(): Record<string, unknown> {
   try {
@@ -41,6 +41,9 @@ function defaults() {
     outline: false,
     /** Thermal wand tolerance in display grey levels ([ and ] with the click tool). */
     wandTolerance: 24,
+    /** Thermal wand: RGB edges (Sobel magnitude ≥ the threshold) stop the region. */
+    wandEdges: true,
+    wandEdgeThreshold: 60,
     /** Click tool: thermal wand (no model) or the project's prompt model. */
     clickMode: 'wand' as ClickMode
   }

@@ -61,6 +61,11 @@ describe('click tool controller', () => {
     await t.click(5, 5)
     await t.adjustTolerance(8)
     expect(f.calls.at(-1)).toMatchObject({ method: 'wandSelect', args: { x: 5, y: 5, tolerance: 32 } })
+    // so do the panel's RGB-edge switch and threshold (clamped to the contract's 1..255)
+    await t.setWandOptions({ useRgbEdges: false })
+    expect(f.calls.at(-1)).toMatchObject({ method: 'wandSelect', args: { x: 5, y: 5, tolerance: 32, useRgbEdges: false } })
+    await t.setWandOptions({ useRgbEdges: true, edgeThreshold: 400 })
+    expect(f.calls.at(-1)).toMatchObject({ method: 'wandSelect', args: { useRgbEdges: true, edgeThreshold: 255 } })
   })
 
   it('prompt mode: positive and negative points and a box go to promptSegment', async () => {

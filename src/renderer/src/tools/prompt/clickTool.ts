@@ -111,7 +111,13 @@ export class ClickTool {
 
   /** Wand tolerance up/down ([ and ]); redoes the last click with the new value. */
   adjustTolerance(delta: number): Promise<void> {
-    this.wand.tolerance = Math.max(1, Math.min(255, this.wand.tolerance + delta))
+    return this.setWandOptions({ tolerance: Math.max(1, Math.min(255, this.wand.tolerance + delta)) })
+  }
+
+  /** Changes the wand's settings (tolerance, RGB-edge barrier, edge threshold); redoes the last click. */
+  setWandOptions(patch: Partial<ClickTool['wand']>): Promise<void> {
+    Object.assign(this.wand, patch)
+    this.wand.edgeThreshold = Math.max(1, Math.min(255, Math.round(this.wand.edgeThreshold)))
     this.o.onChange?.()
     const c = this.lastWandClick
     return c && this.mode === 'wand' ? this.request({ kind: 'wand', x: c.x, y: c.y, hover: false }) : Promise.resolve()
