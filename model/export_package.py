@@ -19,7 +19,7 @@ from package import (build_manifest, export_onnx, normalise_u8, round_weights_fp
                      store_initializers_fp16, write_manifest, write_parity)
 from sartm import SartmConfig, SartmModel  # noqa: E402
 from sartm.model import semantic_head  # noqa: E402
-from sartm.prompt import backbone_embeddings  # noqa: E402
+from sartm.prompt import encoder_levels  # noqa: E402
 
 GEN_TRAIN = "npx tsx scripts/generate-synthetic.ts --out model/runs/data/train-seed1 --count 2500 --seed 1 --quiet"
 GEN_HELDOUT = "npx tsx scripts/generate-synthetic.ts --out model/runs/data/heldout-seed2 --count 300 --seed 2 --quiet"
@@ -40,7 +40,7 @@ class WithEmbeddings(torch.nn.Module):
 
     def forward(self, rgb, thermal):
         logits, features, enc = semantic_head(self.sam, rgb, thermal)
-        return (logits * self.inv_t, features) + backbone_embeddings(enc, rgb.shape[0])
+        return (logits * self.inv_t, features) + encoder_levels(enc, rgb.shape[0])
 
 
 def fit_temperature(model, images, labels, n=100):

@@ -24,15 +24,22 @@ N_MASKS = 3
 EMBED_C = 16  # width of the learned click-affinity embedding
 
 
+def encoder_levels(enc, b):
+    """RGB|thermal channel concatenation of the encoder levels, as the backbone graph exports them
+    (export_package.py): (image_embed = token level, high_res_feats_0 = stride 4, hr_feats_1 = stride 8)."""
+    fpn = enc["backbone_fpn"]
+    cat = lambda x: torch.cat([x[:b], x[b:]], dim=1)  # noqa: E731
+    return cat(fpn[2]), cat(fpn[0]), cat(fpn[1])
+
+
 def backbone_embeddings(enc, features, b):
     """Decoder embeddings from the backbone: RGB|thermal encoder levels and the semantic features.
 
     (image_embed, high_res_feats_0, high_res_feats_1) = (fpn[0] RGB|T, features, fpn[1] RGB|T): the
     stride-4 encoder level takes image_embed's place, because its colour and edge detail separates
     touching objects of one class, which the coarse stride-32 level cannot."""
-    fpn = enc["backbone_fpn"]
-    cat = lambda x: torch.cat([x[:b], x[b:]], dim=1)  # noqa: E731
-    return cat(fpn[0]), features, cat(fpn[1])
+    _, s4, s8 = encoder_levels(enc, b)
+    return s4, features, s8
 
 
 class PromptDecoder(nn.Module):
