@@ -111,10 +111,12 @@ describe('click-to-segment in the annotator (demo project, thermal view)', () =>
   /** The preview a click made is shown: the panel says its size and the canvas shows it there. */
   const previewShown = async () => {
     const state = page.getByTestId('click-preview-state')
-    await until(async () => (await state.getAttribute('data-hover')) === '0' && Number(await state.getAttribute('data-area')) > 0, 'a clicked preview', 20_000)
+    // both attributes in one read: a hover preview landing between two reads is not the click's
+    const clickedArea = () => state.evaluate((el) => (el.getAttribute('data-hover') === '0' ? Number(el.getAttribute('data-area')) : 0))
+    await until(async () => (await clickedArea()) > 0, 'a clicked preview', 20_000)
     const px = await layerPixel(page, 2, target.click.x, target.click.y)
     assert.ok(px[3] > 0, `preview drawn over the clicked pixel (ui layer RGBA ${px.join(',')})`)
-    return Number(await state.getAttribute('data-area'))
+    return clickedArea()
   }
   /**
    * The loop both modes share: click the person → the preview shows → Enter writes it (the image
