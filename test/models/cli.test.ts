@@ -10,7 +10,6 @@ import { ProjectStore } from '../../src/main/core/store/projectStore'
 const tmp = useTmp()
 afterEach(() => { vi.restoreAllMocks() })
 
-const capture = captureOutput
 
 describe('twinlight prefill', () => {
   it('pre-fills a project with --model and --cpu and prints the summary', async () => {
@@ -19,7 +18,7 @@ describe('twinlight prefill', () => {
     p.ws.project.images.setStatus(p.ids[0]!, 'accepted')
     await p.ws.closeProject()
     process.env.TWINLIGHT_HOME = join(dir, 'home')
-    const io = capture()
+    const io = captureOutput()
     const code = await main(['prefill', p.projectPath, '--model', makePackage(), '--cpu', '--only-unreviewed', '--json'])
     vi.restoreAllMocks()
     delete process.env.TWINLIGHT_HOME
@@ -34,7 +33,7 @@ describe('twinlight prefill', () => {
   })
 
   it('says what is wrong with a bad call', async () => {
-    const io = capture()
+    const io = captureOutput()
     expect(await main(['prefill'])).toBe(2)
     vi.restoreAllMocks()
     expect(io.err.join('')).toMatch(/prefill needs one project file/)

@@ -23,7 +23,6 @@ beforeAll(() => {
 })
 afterEach(() => { vi.restoreAllMocks() })
 
-const capture = captureOutput
 
 function newProject(): string {
   const p = join(tmp(), 'p.twinlight')
@@ -34,7 +33,7 @@ function newProject(): string {
 describe('twinlight add-model', () => {
   it('registers a SAM pair given by flags, with the detected format and the source setting', async () => {
     const p = newProject()
-    const io = capture()
+    const io = captureOutput()
     const code = await main(['add-model', p, '--sam-encoder', g.samEncoder, '--sam-decoder', g.samDecoder, '--name', 'tiny SAM', '--source', 'thermal', '--json'])
     vi.restoreAllMocks()
     expect(code).toBe(0)
@@ -50,7 +49,7 @@ describe('twinlight add-model', () => {
     mkdirSync(dir)
     copyFileSync(g.sam2Encoder, join(dir, 'sam2_hiera_tiny.encoder.onnx'))
     copyFileSync(g.sam2Decoder, join(dir, 'sam2_hiera_tiny.decoder.onnx'))
-    const io = capture()
+    const io = captureOutput()
     const code = await main(['add-model', p, '--folder', dir])
     vi.restoreAllMocks()
     expect(code).toBe(0)
@@ -62,7 +61,7 @@ describe('twinlight add-model', () => {
 
   it('refuses a decoder that matches neither format, naming the missing tensors; nothing is registered', async () => {
     const p = newProject()
-    const io = capture()
+    const io = captureOutput()
     const code = await main(['add-model', p, '--sam-encoder', g.samEncoder, '--sam-decoder', g.badDecoder])
     vi.restoreAllMocks()
     expect(code).toBe(1)
@@ -70,7 +69,7 @@ describe('twinlight add-model', () => {
     const store = ProjectStore.open(p)
     expect(readPromptConfig(store)).toBeNull()
     store.close()
-    const io2 = capture()
+    const io2 = captureOutput()
     expect(await main(['add-model', p, '--sam-encoder', g.samEncoder])).toBe(2)
     vi.restoreAllMocks()
     expect(io2.err.join('')).toMatch(/--sam-decoder/)

@@ -168,13 +168,13 @@ function keyFor(ws: Workstation, imageId: number, cfg: PromptConfig): string {
 }
 
 /** The embedding of an image: memory, disk, the computation already running, or a new one. */
-function embeddingOf(ws: Workstation, imageId: number, engine: PromptEngine, cfg: PromptConfig): { cached: boolean; p: Promise<Embedding> } {
+function embeddingOf(ws: Workstation, imageId: number, engine: PromptEngine, cfg: PromptConfig): { key: string; cached: boolean; p: Promise<Embedding> } {
   const s = promptState(ws)
   const key = keyFor(ws, imageId, cfg)
   const hit = s.cache.get(key)
-  if (hit) return { cached: true, p: Promise.resolve(hit) }
+  if (hit) return { key, cached: true, p: Promise.resolve(hit) }
   const running = s.running.get(key)
-  if (running) return { cached: false, p: running }
+  if (running) return { key, cached: false, p: running }
   const p = (async () => {
     const img = await s.images.get(ws.project, imageId)
     const e = await engine.encode(img, cfg.source)
@@ -188,7 +188,7 @@ function embeddingOf(ws: Workstation, imageId: number, engine: PromptEngine, cfg
   s.running.set(key, p)
   const done = (): void => { if (s.running.get(key) === p) s.running.delete(key) }
   p.then(done, done)
-  return { cached: false, p }
+  return { key, cached: false, p }
 }
 
 export function embeddingState(ws: Workstation, imageId: number): EmbeddingState {
@@ -261,10 +261,9 @@ export async function promptSegment(ws: Workstation, a: { imageId: number; point
   const box = a.box
     ? { x0: clamp(a.box.x0, row.width), y0: clamp(a.box.y0, row.height), x1: clamp(a.box.x1, row.width), y1: clamp(a.box.y1, row.height) }
     : undefined
-  const embKey = keyFor(ws, a.imageId, cfg)
   const refine = promptState(ws).refine
-  const r = await engine.decode(e, a.points, box, refine.previous(embKey, a.points, box))
-  refine.remember(embKey, a.points, box, r.lowRes)
+  const r = await engine.decode(e, a.points, box, refine.previous(emb.key, a.points, box))
+  refine.remember(emb.key, a.points, box, r.lowRes)
   const t2 = performance.now()
   return { ...encodeMask(r.mask.bbox, r.mask.area, r.mask.crop), score: r.score, cached: emb.cached, ms: { encode: t1 - t0, decode: t2 - t1, total: t2 - t0 } }
 }

@@ -125,23 +125,15 @@ export const useClickTool = defineStore('clickTool', {
     toggleMode() {
       this.setMode(useEditor().clickMode === 'wand' ? 'prompt' : 'wand')
     },
-    adjustTolerance(delta: number) {
-      if (!controller) return
-      void controller.adjustTolerance(delta)
-      useEditor().wandTolerance = controller.wand.tolerance
-    },
-    /** Typed into the panel: same as [ / ] but to an exact value. */
-    setTolerance(value: number) {
-      if (!controller || !Number.isFinite(value)) return
-      this.adjustTolerance(value - controller.wand.tolerance)
-    },
-    /** The panel's RGB-edge barrier switch and threshold. */
-    setWandEdges(patch: { useRgbEdges?: boolean; edgeThreshold?: number }) {
-      if (!controller || (patch.edgeThreshold !== undefined && !Number.isFinite(patch.edgeThreshold))) return
+    /** Wand settings from the panel or the keys: the controller redoes the last click, the editor keeps them. */
+    setWand(patch: Partial<ClickTool['wand']>) {
+      if (!controller || Object.values(patch).some((v) => typeof v === 'number' && !Number.isFinite(v))) return
       void controller.setWandOptions(patch)
-      const ed = useEditor()
-      ed.wandEdges = controller.wand.useRgbEdges
-      ed.wandEdgeThreshold = controller.wand.edgeThreshold
+      const w = controller.wand
+      Object.assign(useEditor(), { wandTolerance: w.tolerance, wandEdges: w.useRgbEdges, wandEdgeThreshold: w.edgeThreshold })
+    },
+    adjustTolerance(delta: number) {
+      if (controller) this.setWand({ tolerance: controller.wand.tolerance + delta })
     },
     /** Enter: waits for the answer still in flight (Enter right after a click), then commits. */
     async commit(): Promise<boolean> {

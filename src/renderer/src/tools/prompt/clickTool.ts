@@ -111,12 +111,16 @@ export class ClickTool {
 
   /** Wand tolerance up/down ([ and ]); redoes the last click with the new value. */
   adjustTolerance(delta: number): Promise<void> {
-    return this.setWandOptions({ tolerance: Math.max(1, Math.min(255, this.wand.tolerance + delta)) })
+    return this.setWandOptions({ tolerance: this.wand.tolerance + delta })
   }
 
-  /** Changes the wand's settings (tolerance, RGB-edge barrier, edge threshold); redoes the last click. */
+  /**
+   * Changes the wand's settings (tolerance, RGB-edge barrier, edge threshold; clamped to the
+   * contract's 1..255) and redoes the last click.
+   */
   setWandOptions(patch: Partial<ClickTool['wand']>): Promise<void> {
     Object.assign(this.wand, patch)
+    this.wand.tolerance = Math.max(1, Math.min(255, this.wand.tolerance))
     this.wand.edgeThreshold = Math.max(1, Math.min(255, Math.round(this.wand.edgeThreshold)))
     this.o.onChange?.()
     const c = this.lastWandClick
