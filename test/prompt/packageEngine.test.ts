@@ -6,18 +6,20 @@
  * a disc of radius 16 frame px (= 40 image px here) around the prompt centre.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDispatcher, type Dispatcher } from '../../src/main/core/api/dispatcher'
 import { allHandlers } from '../../src/main/core/api/handlers'
+import { readPromptConfig } from '../../src/main/core/prompt/config'
 import { registerPromptModel } from '../../src/main/core/prompt/register'
 import { releasePrompt, whenIdle } from '../../src/main/core/prompt/service'
 import { fromBase64Deflated } from '../../src/main/core/store/labelCodec'
 import type { Workstation } from '../../src/main/core/workstation'
 import type { PromptSegmentResult } from '../../src/shared/contract/methods/prompt'
 import { makeProject } from '../models/helpers'
-import { expandCrop, makePromptPackage } from './helpers'
+import { expandCrop, makePromptPackage, PYTHON } from './helpers'
 
 const W = 640
 const H = 480
@@ -67,5 +69,20 @@ describe('model package prompt decoder', () => {
     expect(low.bbox.y + low.bbox.h).toBeLessThanOrEqual(H)
     expect(low.bbox.x + low.bbox.w).toBeLessThanOrEqual(W)
     expect(low.area).toBeGreaterThan(0.2 * Math.PI * 1600)
+  })
+
+  it('notices a package file replaced in place: new id, so old cached embeddings are not used', async () => {
+    const pkg = join(dir, 'pkg2')
+    const before = await registerPromptModel(ws.project, { folder: makePromptPackage(pkg) })
+    expect((await segment({ imageId: ids[0], points: [{ x: 200, y: 150, label: 1 }] })).area).toBeGreaterThan(0)
+    // an update of the package: same graph, different bytes (doc string)
+    execFileSync(PYTHON, ['-c', `import onnx, sys; m = onnx.load(sys.argv[1]); m.doc_string = 'v2'; onnx.save(m, sys.argv[1])`, join(pkg, 'prompt_decoder.onnx')])
+    const r = await segment({ imageId: ids[0], points: [{ x: 200, y: 150, label: 1 }] })
+    const after = readPromptConfig(ws.project)!
+    expect(after.id).not.toBe(before.id)
+    expect(after.id.startsWith('test-prompt-pkg@0.0.1:')).toBe(true)
+    expect(after.stamp).not.toBe(before.stamp)
+    expect(r.cached).toBe(false) // computed again for the new files, not read back from the old key
+    expect(r.area).toBeGreaterThan(0)
   })
 })

@@ -21,7 +21,10 @@ const configSchema = z.object({
   encoder: z.string().min(1),
   decoder: z.string().min(1),
   source: promptSource,
-  addedAt: z.string()
+  addedAt: z.string(),
+  /** Size and mtime of the files `id` hashes, when it was computed (filesStamp): a file replaced in
+   *  place (an app update of the embedded package) is noticed without hashing it on every open. */
+  stamp: z.string().optional()
 })
 
 export type PromptConfig = z.infer<typeof configSchema>
@@ -47,6 +50,15 @@ export function resolveModelFile(store: ProjectStore, p: string): string {
 
 export function publicInfo(cfg: PromptConfig): PromptModelInfo {
   return { name: cfg.name, format: cfg.format, id: cfg.id, source: cfg.source, encoder: cfg.encoder, decoder: cfg.decoder }
+}
+
+/** Size and modification time of each file: cheap to check before every use. */
+export function filesStamp(paths: string[]): string {
+  return paths.map((p) => {
+    if (!existsSync(p)) return 'missing'
+    const st = statSync(p)
+    return `${st.size}:${Math.round(st.mtimeMs)}`
+  }).join('|')
 }
 
 /** sha256 over the files' bytes (streamed; a 350 MB SAM encoder takes about a second). */

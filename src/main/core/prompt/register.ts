@@ -10,7 +10,7 @@ import { ApiError } from '@shared/contract/errors'
 import type { PromptSource } from '@shared/contract/methods/prompt'
 import { loadModelPackage } from '../models/packageLoader'
 import type { ProjectStore } from '../store/projectStore'
-import { filesId, writePromptConfig, type PromptConfig } from './config'
+import { filesId, filesStamp, readPromptConfig, resolveModelFile, writePromptConfig, type PromptConfig } from './config'
 import { PackagePromptEngine } from './packageEngine'
 import { PromptModel } from './promptModel'
 
@@ -34,6 +34,41 @@ function pairInFolder(dir: string): { encoder: string; decoder: string } {
   return { encoder: pick('encoder'), decoder: pick('decoder') }
 }
 
+/** The id of a registration: a content hash of a package's backbone and decoder (prefixed by the
+ *  manifest id), or of the encoder/decoder pair. */
+async function contentId(kind: PromptConfig['kind'], encoder: string, decoder: string): Promise<string> {
+  if (kind !== 'package') return filesId([encoder, decoder])
+  const pkg = await loadModelPackage(encoder)
+  if (!pkg.promptDecoderPath) throw new ApiError('bad_input', `Model package "${pkg.manifest.name}" has no prompt decoder (parts.promptDecoder).`)
+  return `${pkg.manifest.id}:${await filesId([pkg.backbonePath, pkg.promptDecoderPath])}`
+}
+
+/** The files whose size/mtime stamp a registration: the pair, or a package folder's manifest and
+ *  ONNX files (its backbone and decoder among them). */
+function stampOf(kind: PromptConfig['kind'], encoder: string, decoder: string): string {
+  if (kind !== 'package') return filesStamp([encoder, decoder])
+  const files = existsSync(encoder) ? readdirSync(encoder).filter((f) => f === 'manifest.json' || f.endsWith('.onnx')).sort() : []
+  return filesStamp(files.map((f) => join(encoder, f)))
+}
+
+/**
+ * The project's registration with an id that matches the files as they are now. When a registered
+ * file was replaced in place since its id was computed (size or mtime differ, e.g. the embedded tiny
+ * package after an app update), the id is recomputed and saved, so embeddings cached for the old
+ * files are never fed to the new decoder. A few stat calls when nothing changed.
+ */
+export async function currentRegistration(store: ProjectStore): Promise<PromptConfig | null> {
+  const cfg = readPromptConfig(store)
+  if (!cfg) return null
+  const enc = resolveModelFile(store, cfg.encoder)
+  const dec = resolveModelFile(store, cfg.decoder)
+  const stamp = stampOf(cfg.kind, enc, dec)
+  if (cfg.stamp === stamp) return cfg
+  const next = { ...cfg, id: await contentId(cfg.kind, enc, dec), stamp }
+  writePromptConfig(store, next)
+  return next
+}
+
 export async function registerPromptModel(store: ProjectStore, a: RegisterArgs): Promise<PromptConfig> {
   const source = a.source ?? 'rgb'
   let cfg: PromptConfig
@@ -41,9 +76,10 @@ export async function registerPromptModel(store: ProjectStore, a: RegisterArgs):
     const dir = resolve(a.folder)
     const pkg = await loadModelPackage(dir)
     if (!pkg.promptDecoderPath) throw new ApiError('bad_input', `Model package "${pkg.manifest.name}" has no prompt decoder (parts.promptDecoder).`)
-    const id = `${pkg.manifest.id}:${await filesId([pkg.backbonePath, pkg.promptDecoderPath])}`
+    const id = await contentId('package', dir, pkg.promptDecoderPath)
+    const stamp = stampOf('package', dir, pkg.promptDecoderPath)
     await (await PackagePromptEngine.open(id, dir, { threads: 1 })).release()
-    cfg = { name: a.name ?? pkg.manifest.name, kind: 'package', format: pkg.manifest.parts.promptDecoder!.format, id, encoder: dir, decoder: pkg.promptDecoderPath, source, addedAt: new Date().toISOString() }
+    cfg = { name: a.name ?? pkg.manifest.name, kind: 'package', format: pkg.manifest.parts.promptDecoder!.format, id, encoder: dir, decoder: pkg.promptDecoderPath, source, addedAt: new Date().toISOString(), stamp }
   } else {
     let encoder = a.encoder
     let decoder = a.decoder
@@ -54,11 +90,12 @@ export async function registerPromptModel(store: ProjectStore, a: RegisterArgs):
     if (!encoder || !decoder) throw new ApiError('invalid_argument', 'Give --sam-encoder and --sam-decoder, or a folder holding both (or a model package).')
     encoder = resolve(encoder)
     decoder = resolve(decoder)
-    const id = await filesId([encoder, decoder])
+    const stamp = stampOf('onnx-pair', encoder, decoder)
+    const id = await contentId('onnx-pair', encoder, decoder)
     const m = await PromptModel.open(id, encoder, decoder, { threads: 1 })
     const format = m.format
     await m.release()
-    cfg = { name: a.name ?? basename(decoder, '.onnx'), kind: 'onnx-pair', format, id, encoder, decoder, source, addedAt: new Date().toISOString() }
+    cfg = { name: a.name ?? basename(decoder, '.onnx'), kind: 'onnx-pair', format, id, encoder, decoder, source, addedAt: new Date().toISOString(), stamp }
   }
   writePromptConfig(store, cfg)
   return cfg

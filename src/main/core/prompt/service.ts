@@ -14,6 +14,7 @@ import { deflateLabels } from '../store/labelCodec'
 import type { Workstation } from '../workstation'
 import { inference } from '../models/context'
 import { readPromptConfig, resolveModelFile, writePromptConfig, type PromptConfig } from './config'
+import { currentRegistration } from './register'
 import { EmbeddingCache, embeddingKey } from './embeddingCache'
 import { PromptImageCache } from './imageSource'
 import { PackagePromptEngine } from './packageEngine'
@@ -144,7 +145,7 @@ export async function wandSelect(ws: Workstation, a: WandArgs): Promise<WandResu
 
 /** The engine for the project's registration (reopened when the registration changes). */
 async function engineFor(ws: Workstation): Promise<{ engine: PromptEngine; cfg: PromptConfig }> {
-  const cfg = readPromptConfig(ws.project)
+  const cfg = await currentRegistration(ws.project)
   if (!cfg) throw new ApiError('conflict', 'No prompt model is registered in this project. Add one with `twinlight add-model <project> --sam-encoder E.onnx --sam-decoder D.onnx`.')
   const s = promptState(ws)
   const key = `${ws.project.path}|${cfg.kind}|${cfg.id}|${cfg.encoder}|${cfg.decoder}`
