@@ -55,7 +55,6 @@ export function publicInfo(cfg: PromptConfig): PromptModelInfo {
 /** Size and modification time of each file: cheap to check before every use. */
 export function filesStamp(paths: string[]): string {
   return paths.map((p) => {
-    if (!existsSync(p)) return 'missing'
     const st = statSync(p)
     return `${st.size}:${Math.round(st.mtimeMs)}`
   }).join('|')

@@ -43,12 +43,13 @@ async function contentId(kind: PromptConfig['kind'], encoder: string, decoder: s
   return `${pkg.manifest.id}:${await filesId([pkg.backbonePath, pkg.promptDecoderPath])}`
 }
 
-/** The files whose size/mtime stamp a registration: the pair, or a package folder's manifest and
- *  ONNX files (its backbone and decoder among them). */
-function stampOf(kind: PromptConfig['kind'], encoder: string, decoder: string): string {
-  if (kind !== 'package') return filesStamp([encoder, decoder])
-  const files = existsSync(encoder) ? readdirSync(encoder).filter((f) => f === 'manifest.json' || f.endsWith('.onnx')).sort() : []
-  return filesStamp(files.map((f) => join(encoder, f)))
+/** The size/mtime stamp of a registration's files: the pair, or a package folder's manifest and
+ *  ONNX files (its backbone and decoder among them); null when they are not there. */
+function stampOf(kind: PromptConfig['kind'], encoder: string, decoder: string): string | null {
+  const files = kind !== 'package' ? [encoder, decoder]
+    : existsSync(encoder) && statSync(encoder).isDirectory() ? readdirSync(encoder).filter((f) => f === 'manifest.json' || f.endsWith('.onnx')).sort().map((f) => join(encoder, f)) : []
+  if (files.length === 0 || !files.every((f) => existsSync(f))) return null
+  return filesStamp(files)
 }
 
 /**
@@ -63,7 +64,8 @@ export async function currentRegistration(store: ProjectStore): Promise<PromptCo
   const enc = resolveModelFile(store, cfg.encoder)
   const dec = resolveModelFile(store, cfg.decoder)
   const stamp = stampOf(cfg.kind, enc, dec)
-  if (cfg.stamp === stamp) return cfg
+  // missing files: opening the engine reports them, with their paths
+  if (stamp === null || cfg.stamp === stamp) return cfg
   const next = { ...cfg, id: await contentId(cfg.kind, enc, dec), stamp }
   writePromptConfig(store, next)
   return next
@@ -77,7 +79,7 @@ export async function registerPromptModel(store: ProjectStore, a: RegisterArgs):
     const pkg = await loadModelPackage(dir)
     if (!pkg.promptDecoderPath) throw new ApiError('bad_input', `Model package "${pkg.manifest.name}" has no prompt decoder (parts.promptDecoder).`)
     const id = await contentId('package', dir, pkg.promptDecoderPath)
-    const stamp = stampOf('package', dir, pkg.promptDecoderPath)
+    const stamp = stampOf('package', dir, pkg.promptDecoderPath) ?? undefined
     await (await PackagePromptEngine.open(id, dir, { threads: 1 })).release()
     cfg = { name: a.name ?? pkg.manifest.name, kind: 'package', format: pkg.manifest.parts.promptDecoder!.format, id, encoder: dir, decoder: pkg.promptDecoderPath, source, addedAt: new Date().toISOString(), stamp }
   } else {
@@ -90,7 +92,7 @@ export async function registerPromptModel(store: ProjectStore, a: RegisterArgs):
     if (!encoder || !decoder) throw new ApiError('invalid_argument', 'Give --sam-encoder and --sam-decoder, or a folder holding both (or a model package).')
     encoder = resolve(encoder)
     decoder = resolve(decoder)
-    const stamp = stampOf('onnx-pair', encoder, decoder)
+    const stamp = stampOf('onnx-pair', encoder, decoder) ?? undefined
     const id = await contentId('onnx-pair', encoder, decoder)
     const m = await PromptModel.open(id, encoder, decoder, { threads: 1 })
     const format = m.format
