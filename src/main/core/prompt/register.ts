@@ -63,7 +63,7 @@ export async function currentRegistration(store: ProjectStore): Promise<PromptCo
   if (!cfg) return null
   const enc = resolveModelFile(store, cfg.encoder)
   const dec = resolveModelFile(store, cfg.decoder)
-  const stamp = stampOf(cfg.kind, enc, dec)
+  const stamp = stampOf(cfg.kind, enc, dec) // taken before hashing, as at registration
   // missing files: opening the engine reports them, with their paths
   if (stamp === null || cfg.stamp === stamp) return cfg
   const next = { ...cfg, id: await contentId(cfg.kind, enc, dec), stamp }
@@ -78,8 +78,9 @@ export async function registerPromptModel(store: ProjectStore, a: RegisterArgs):
     const dir = resolve(a.folder)
     const pkg = await loadModelPackage(dir)
     if (!pkg.promptDecoderPath) throw new ApiError('bad_input', `Model package "${pkg.manifest.name}" has no prompt decoder (parts.promptDecoder).`)
-    const id = await contentId('package', dir, pkg.promptDecoderPath)
+    // stamp before hashing: a file that changes in between is noticed at the next use
     const stamp = stampOf('package', dir, pkg.promptDecoderPath) ?? undefined
+    const id = await contentId('package', dir, pkg.promptDecoderPath)
     await (await PackagePromptEngine.open(id, dir, { threads: 1 })).release()
     cfg = { name: a.name ?? pkg.manifest.name, kind: 'package', format: pkg.manifest.parts.promptDecoder!.format, id, encoder: dir, decoder: pkg.promptDecoderPath, source, addedAt: new Date().toISOString(), stamp }
   } else {
