@@ -17,12 +17,62 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export_package import load_run  # noqa: E402
 from package import normalise_u8, round_weights_fp16, store_initializers_fp16, write_f32, write_manifest  # noqa: E402
 from sartm.model import semantic_head  # noqa: E402
-from sartm.prompt import PromptDecoder, backbone_embeddings  # noqa: E402
+from sartm.prompt import PromptClickDecoder, PromptDecoder, PromptEmbedder, encoder_levels  # noqa: E402
 
-# decoder input -> backbone output (sartm/prompt.py backbone_embeddings)
-EMBEDDING_OUTPUTS = {"image_embed": "high_res_feats_0", "high_res_feats_0": "features", "high_res_feats_1": "high_res_feats_1"}
-INPUTS = ["image_embed", "high_res_feats_0", "high_res_feats_1", "point_coords", "point_labels", "mask_input",
-          "has_mask_input"]
+# decoder input -> backbone output (prompt_embed: sartm/prompt.py PromptEmbedder, added to the backbone graph)
+EMBEDDING_OUTPUTS = {"image_embed": "prompt_embed"}
+INPUTS = ["image_embed", "point_coords", "point_labels", "mask_input", "has_mask_input"]
+
+
+def add_prompt_embed_output(package, manifest, pd, opset):
+    """Puts the decoder's per-image part (sartm/prompt.py PromptEmbedder) into the package's backbone
+    graph as one more output, prompt_embed, so it is computed once per image with the other
+    embeddings and cached. Only nodes and weights are added, all prefixed "pe/"; the backbone's own
+    outputs are untouched (prefill fetches only logits and features, so it does not run them). A
+    previous prompt_embed is replaced."""
+    import onnx
+    from onnx import helper
+    path = os.path.join(package, manifest["parts"]["backbone"])
+    shapes = {o["name"]: o["shape"] for o in manifest["tensors"]["outputs"]["extra"]}
+    shapes.update({k: v["shape"] for k, v in manifest["tensors"]["inputs"].items()})
+    shapes["features"] = manifest["tensors"]["outputs"]["features"]["shape"]
+    names = ["rgb", "thermal", "high_res_feats_0", "features", "high_res_feats_1"]
+    feeds = tuple(torch.zeros(shapes[n]) for n in names)
+    tmp = path + ".pe.onnx"
+    emb = PromptEmbedder(pd).eval()
+    with torch.no_grad():
+        torch.onnx.export(emb, feeds, tmp, input_names=names, output_names=["prompt_embed"],
+                          opset_version=opset, do_constant_folding=True)
+    store_initializers_fp16(tmp)
+    sub = onnx.load(tmp).graph
+    os.remove(tmp)
+    ren = lambda n: n if n in names or n == "prompt_embed" or n == "" else "pe/" + n  # noqa: E731
+    m = onnx.load(path)
+    g = m.graph
+    keep = [n for n in g.node if not n.name.startswith("pe/")]
+    del g.node[:]
+    g.node.extend(keep)
+    keep = [i for i in g.initializer if not i.name.startswith("pe/")]
+    del g.initializer[:]
+    g.initializer.extend(keep)
+    keep = [o for o in g.output if o.name != "prompt_embed"]
+    del g.output[:]
+    g.output.extend(keep)
+    for i in sub.initializer:
+        i.name = ren(i.name)
+        g.initializer.append(i)
+    for k, n in enumerate(sub.node):
+        n.input[:] = [ren(x) for x in n.input]
+        n.output[:] = [ren(x) for x in n.output]
+        n.name = "pe/" + (n.name or f"node{k}")
+        g.node.append(n)
+    out = sub.output[0]
+    g.output.append(out)
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+    shape = [d.dim_value for d in out.type.tensor_type.shape.dim]
+    extra = [o for o in manifest["tensors"]["outputs"]["extra"] if o["name"] != "prompt_embed"]
+    manifest["tensors"]["outputs"]["extra"] = extra + [{"name": "prompt_embed", "shape": shape}]
 
 
 def main():
@@ -34,19 +84,22 @@ def main():
     torch.set_num_threads(1)
     cfg, model = load_run(args.backbone_run)
     round_weights_fp16(model)
-    pd = PromptDecoder(cfg)
-    pd.load_state_dict(torch.load(os.path.join(args.prompt_run, "prompt.pt"), map_location="cpu")["state_dict"])
+    ck = torch.load(os.path.join(args.prompt_run, "prompt.pt"), map_location="cpu")
+    pd = PromptDecoder(cfg, centres=ck.get("centres", False))
+    pd.load_state_dict(ck["state_dict"])
     round_weights_fp16(pd).eval()
     result = json.load(open(os.path.join(args.prompt_run, "result.json")))
     mpath = os.path.join(args.package, "manifest.json")
     manifest = json.load(open(mpath))
+    add_prompt_embed_output(args.package, manifest, pd, manifest["opset"])
     pmeta = json.load(open(os.path.join(args.package, manifest["parity"])))
     pdir = os.path.dirname(os.path.join(args.package, manifest["parity"]))
     raw = np.fromfile(os.path.join(pdir, pmeta["files"]["rawU8"]), np.uint8).reshape(pmeta["shapes"]["rawU8"])
     rgb, th = normalise_u8(raw, manifest["normalisation"]["rgb"], manifest["normalisation"]["thermal"])
     with torch.no_grad():
         logits, feats, enc = semantic_head(model.sam, rgb, th)
-        emb = backbone_embeddings(enc, feats, 1)
+        _, s4, s8 = encoder_levels(enc, 1)
+        prompt_embed = PromptEmbedder(pd)(rgb, th, s4, feats, s8)
     # Fixture click: the cell where the car logit leads the others by most (any click would do).
     margin = logits[0, 1] - torch.cat([logits[0, :1], logits[0, 2:]]).max(0).values
     cell = int(margin.flatten().argmax())
@@ -56,11 +109,12 @@ def main():
     labels = torch.tensor([[1.0, -1.0]])
     mask_in = torch.zeros(1, 1, oh, ow)
     has = torch.zeros(1)
-    feeds = (emb[0], emb[1], emb[2], coords, labels, mask_in, has)
+    feeds = (prompt_embed, coords, labels, mask_in, has)
     path = os.path.join(args.package, "prompt_decoder.onnx")
+    dec = PromptClickDecoder(pd).eval()
     with torch.no_grad():
-        masks, iou = pd(*feeds)
-        torch.onnx.export(pd, feeds, path, input_names=INPUTS, output_names=["masks", "iou_predictions"],
+        masks, iou = dec(*feeds)
+        torch.onnx.export(dec, feeds, path, input_names=INPUTS, output_names=["masks", "iou_predictions"],
                           dynamic_axes={"point_coords": {1: "num_points"}, "point_labels": {1: "num_points"}},
                           opset_version=manifest["opset"], do_constant_folding=True)
     n16 = store_initializers_fp16(path)

@@ -1,10 +1,12 @@
 """Train the tiny package's click/box prompt decoder (SAM2 interface, sartm/prompt.py) on frozen
-backbone embeddings of generated scenes with instance maps, evaluate click -> mask on held-out
-car/person objects, and add it to a package (backbone re-exported with the embedding outputs).
+backbone embeddings of generated scenes with instance maps (losses: masks, IoU prediction, an
+auxiliary class head, the instance embedding's discriminative loss and, with --centres, centre
+votes), and evaluate click -> mask on held-out car/person objects. model/export_prompt.py then
+adds it to a package.
 
   /usr/bin/python3 model/train_prompt.py --backbone-run model/runs/tiny \
-      --train-data model/runs/data/prompt-train-seed3 --heldout-data model/runs/data/prompt-heldout-seed2 \
-      --run-dir model/runs/prompt --minutes 15 --seed 0 --package resources/models/tiny-sartm
+      --train-data model/runs/data/prompt-train-seed3-full --heldout-data model/runs/data/prompt-heldout-seed2 \
+      --run-dir model/runs/prompt10 --minutes 45 --batch 8 --seed 0
 """
 import argparse
 import json
@@ -22,7 +24,7 @@ from data import resize_input  # noqa: E402
 from export_package import load_run  # noqa: E402
 from package import normalise_u8, round_weights_fp16  # noqa: E402
 from sartm.model import semantic_head  # noqa: E402
-from sartm.prompt import PromptDecoder, backbone_embeddings  # noqa: E402
+from sartm.prompt import EMBED_C, PromptDecoder, backbone_embeddings  # noqa: E402
 
 RGB_NORM = {"scale": 1 / 255, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
 TH_NORM = {"bits": 8, "scale": 1 / 255, "mean": 0.0, "std": 1.0, "replicateTo3": True}
@@ -31,7 +33,7 @@ N_POINTS = 3  # every prompt is padded to 3 points (label -1)
 
 def load_scenes(root, cfg, sam, keep_full=False):
     """Cached next to the data (embeddings of a frozen backbone do not change between runs)."""
-    cache = os.path.join(root, f"prompt-embeddings-v3-{'full' if keep_full else 'small'}.pt")
+    cache = os.path.join(root, f"prompt-embeddings-v4-{'full' if keep_full else 'small'}.pt")
     if os.path.exists(cache):
         c = torch.load(cache)
         return c["embs"], c["insts"], c["objs"], c["full"]
@@ -56,7 +58,7 @@ def _load_scenes(root, cfg, sam, keep_full):
         rgb, th = normalise_u8(raw, RGB_NORM, TH_NORM)
         with torch.no_grad():
             _, feats, enc = semantic_head(sam, rgb, th)
-            e = [t[0].half() for t in backbone_embeddings(enc, feats, 1)]
+            e = [t[0].half() for t in backbone_embeddings(enc, feats, 1, rgb, th)]
         # class labels at the decoder's grid, for its auxiliary class head
         e.append(torch.from_numpy(np.asarray(Image.fromarray(lab).resize((cfg.input_w // 4, cfg.input_h // 4), Image.NEAREST)).copy()))
         small = np.asarray(Image.fromarray(inst.astype(np.uint16)).resize((lw, lh), Image.NEAREST)).astype(np.int32)
@@ -118,6 +120,46 @@ def mask_losses(masks, iou_pred, tgt):
     return best + F.mse_loss(iou_pred, iou), up
 
 
+def discriminative_loss(e, inst, pull_margin=0.1, push_margin=0.2):
+    """Instance embedding loss (De Brabandere et al. 2017, on cosine similarity of unit vectors):
+    every cell of an object near its object's mean direction, the means of two objects of one scene
+    apart. e [B,C,h,w] unit vectors, inst [B,h,w] instance ids (0 = no object)."""
+    total = e.new_zeros(())
+    for b in range(e.shape[0]):
+        ids = torch.unique(inst[b])
+        ids = ids[ids != 0]
+        if len(ids) == 0:
+            continue
+        onehot = (inst[b].reshape(1, -1) == ids[:, None]).float()  # [K, hw]
+        v = e[b].reshape(e.shape[1], -1)  # [C, hw]
+        mu = onehot @ v.t() / onehot.sum(1, keepdim=True)
+        mu = mu / (mu.norm(dim=1, keepdim=True) + 1e-6)
+        cos = mu @ v  # [K, hw]
+        pull = ((F.relu(1 - cos - pull_margin) ** 2) * onehot).sum(1) / onehot.sum(1)
+        total = total + pull.mean()
+        if len(ids) > 1:
+            mm = mu @ mu.t()
+            off = ~torch.eye(len(ids), dtype=torch.bool)
+            total = total + (F.relu(mm[off] - push_margin) ** 2).mean()
+    return total / e.shape[0]
+
+
+def centre_loss(centre, inst):
+    """L1 (in units of 16 cells) between each object cell's voted centre and its object's centroid.
+    centre [B,2,h,w] in cells, inst [B,h,w] instance ids (0 = no object)."""
+    b, _, h, w = centre.shape
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32) + 0.5
+    tgt = np.zeros((b, 2, h, w), np.float32)
+    valid = inst.numpy() != 0
+    for k in range(b):
+        ik = inst[k].numpy()
+        for j in np.unique(ik[valid[k]]):
+            m = ik == j
+            tgt[k, 0][m], tgt[k, 1][m] = xs[m].mean(), ys[m].mean()
+    v = torch.from_numpy(valid)[:, None].float()
+    return ((centre - torch.from_numpy(tgt)).abs() * v).sum() / (16.0 * 2 * v.sum().clamp_min(1))
+
+
 def decode(pd, embs, idx, coords, labels, mask_in=None, has=None):
     e = [torch.stack([embs[i][k] for i in idx]).float() for k in range(3)]
     b = len(idx)
@@ -153,7 +195,7 @@ def evaluate_clicks(pd, embs, full, objs, cfg, n=50, classes=(1, 2), min_area=40
         c = torch.tensor([[[(x + 0.5) * cfg.input_w / W - 0.5, (y + 0.5) * cfg.input_h / H - 0.5], [0.0, 0.0]]])
         lab = torch.tensor([[1.0, -1.0]])
         with torch.no_grad():
-            masks, iou, _ = decode(pd, embs, [k], c, lab)
+            masks, iou, _, _ = decode(pd, embs, [k], c, lab)
             m = masks[0, int(iou[0].argmax())][None, None]
             pred = F.interpolate(m, size=(H, W), mode="bilinear", align_corners=False)[0, 0].numpy() > 0
         ious.append(float((pred & gt).sum() / max(1, (pred | gt).sum())))
@@ -173,6 +215,9 @@ def main():
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--disc", type=float, default=1.0, help="weight of the instance-embedding loss")
+    ap.add_argument("--centres", action="store_true", help="cells also vote for their object's centre")
+    ap.add_argument("--init", help="a run whose prompt.pt starts the training (new parts start fresh)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -184,7 +229,10 @@ def main():
     embs, insts, objs, _ = load_scenes(args.train_data, cfg, model.sam)
     h_embs, _, h_objs, h_full = load_scenes(args.heldout_data, cfg, model.sam, keep_full=True)
     print(f"{len(embs)} train scenes / {len(objs)} objects, {len(h_embs)} held-out scenes; {time.time() - t0:.0f}s", flush=True)
-    pd = PromptDecoder(cfg)
+    pd = PromptDecoder(cfg, centres=args.centres)
+    if args.init:
+        missing, _ = pd.load_state_dict(torch.load(os.path.join(args.init, "prompt.pt"))["state_dict"], strict=False)
+        print(json.dumps({"init": args.init, "fresh": missing}), flush=True)
     opt = torch.optim.AdamW(pd.parameters(), lr=args.lr, weight_decay=0.01)
     t_start, step, progress = time.time(), 0, 0.0
     scale = 2.0  # label-res (input/2) -> model-input pixels
@@ -198,7 +246,7 @@ def main():
         mask_in = has = None
         if rng.random() < 0.3:  # refinement round as SAM trains: previous best mask + a corrective click
             with torch.no_grad():
-                m0, i0, _ = decode(pd, embs, idx, coords, labels)
+                m0, i0, _, _ = decode(pd, embs, idx, coords, labels)
                 best = m0[torch.arange(len(idx)), i0.argmax(1)][:, None]
                 up = F.interpolate(best, size=tgt.shape[-2:], mode="bilinear", align_corners=False)[:, 0] > 0
             for j in range(len(idx)):
@@ -209,10 +257,15 @@ def main():
                     coords[j, 2] = torch.tensor([(xs[i] + 0.5) * scale, (ys[i] + 0.5) * scale])
                     labels[j, 2] = float(tgt[j, ys[i], xs[i]] > 0)
             mask_in, has = best, torch.ones(len(idx))
-        masks, iou, class_logits = decode(pd, embs, idx, coords, labels, mask_in, has)
+        masks, iou, class_logits, emb = decode(pd, embs, idx, coords, labels, mask_in, has)
         loss, _ = mask_losses(masks, iou, tgt)
         class_t = torch.stack([embs[i][3] for i in idx]).long()
         loss = loss + 0.5 * F.cross_entropy(class_logits, class_t)
+        inst_grid = torch.from_numpy(insts[idx][:, ::2, ::2].copy())
+        if args.disc > 0:
+            loss = loss + args.disc * discriminative_loss(emb[:, :EMBED_C], inst_grid)
+        if args.centres:
+            loss = loss + centre_loss(emb[:, EMBED_C:], inst_grid)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(pd.parameters(), 1.0)
@@ -224,7 +277,7 @@ def main():
     ev = evaluate_clicks(pd, h_embs, h_full, h_objs, cfg)
     result = {"steps": step, "minutes": args.minutes, "seed": args.seed, "clickEval": ev,
               "command": " ".join(["/usr/bin/python3"] + sys.argv)}
-    torch.save({"state_dict": pd.state_dict(), "config": cfg.to_dict()}, os.path.join(args.run_dir, "prompt.pt"))
+    torch.save({"state_dict": pd.state_dict(), "config": cfg.to_dict(), "centres": args.centres}, os.path.join(args.run_dir, "prompt.pt"))
     json.dump(result, open(os.path.join(args.run_dir, "result.json"), "w"), indent=2)
     print(json.dumps(result), flush=True)
 

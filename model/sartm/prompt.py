@@ -1,17 +1,20 @@
-"""Click/box prompt decoder of the tiny package, with SAM2's ONNX interface (samexporter names):
-image_embed, high_res_feats_0, high_res_feats_1, point_coords [1,N,2] (model-input frame, pixel
-centres at integers), point_labels [1,N] (1 positive, 0 negative, 2/3 box corners, -1 padding),
-mask_input [1,1,h,w] (a previous low-res mask logit), has_mask_input [1] -> masks [1,3,h,w]
-(low-res logits, > 0 is inside), iou_predictions [1,3].
+"""Click/box prompt decoder of the tiny package, with SAM2's ONNX input names (samexporter):
+image_embed, point_coords [1,N,2] (model-input frame, pixel centres at integers), point_labels
+[1,N] (1 positive, 0 negative, 2/3 box corners, -1 padding), mask_input [1,1,h,w] (a previous
+low-res mask logit), has_mask_input [1] -> masks [1,3,h,w] (low-res logits, > 0 is inside),
+iou_predictions [1,3].
 
 Why not SAM2's two-way transformer: trained from the frozen tiny backbone in ten CPU minutes it
-reached IoU >= 0.7 on only 14% of held-out clicks. The backbone already has a per-pixel embedding
-that separates the classes (the `features` output the semantic logits are dot products of); the
-package maps it to high_res_feats_0. This decoder learns a click-conditioned affinity on that
-embedding (plus the coarser encoder levels), grows the mask from the clicked cells through
-high-affinity cells (a fuzzy connected component: repeated 3x3 max-pool clipped by the affinity,
-which is what separates two cars of the same class), and refines the result with a small CNN.
-Every step is a plain ONNX op, so it exports and runs in ORT like any SAM2 decoder.
+reached IoU >= 0.7 on only 14% of held-out clicks. This decoder has two parts:
+- per image (`embed`, exported into the backbone graph as `prompt_embed`, so it is cached with the
+  embedding): a unit instance embedding from the semantic features, the stride-4/8 encoder levels
+  and the 4x4 colour means of the inputs (3x3 dilated convs, trained with a discriminative loss on
+  the scenes' instance maps so touching objects differ), and class probabilities;
+- per prompt (`click`): a click-conditioned affinity (class agreement + embedding cosine, negative
+  clicks, box), the mask grown from the clicked cells through high-affinity cells (a fuzzy
+  connected component: repeated 3x3 max-pool clipped by the affinity, which is what separates two
+  cars of one class), refined by a small CNN.
+Every step is a plain ONNX op, so both parts export and run in ORT.
 """
 import torch
 import torch.nn as nn
@@ -32,30 +35,59 @@ def encoder_levels(enc, b):
     return cat(fpn[2]), cat(fpn[0]), cat(fpn[1])
 
 
-def backbone_embeddings(enc, features, b):
-    """Decoder embeddings from the backbone: RGB|thermal encoder levels and the semantic features.
+IMAGE_C = 4  # colour detail: the stride-4 cell means of the normalised RGB (3) and thermal (1) inputs
 
-    (image_embed, high_res_feats_0, high_res_feats_1) = (fpn[0] RGB|T, features, fpn[1] RGB|T): the
-    stride-4 encoder level takes image_embed's place, because its colour and edge detail separates
-    touching objects of one class, which the coarse stride-32 level cannot."""
+
+def prompt_image(stride4, rgb, thermal):
+    """The backbone output the decoder reads as image_embed: the stride-4 encoder level plus the
+    4x4 cell means of the model inputs. The frozen encoder was trained for classes, so a white and
+    a black car look alike in its features; their boundary is in the colour."""
+    return torch.cat([stride4, F.avg_pool2d(rgb, 4), F.avg_pool2d(thermal[:, :1], 4)], 1)
+
+
+def backbone_embeddings(enc, features, b, rgb, thermal):
+    """Decoder embeddings from the backbone: (image_embed, high_res_feats_0, high_res_feats_1) =
+    (prompt_image: stride-4 level RGB|T + colour, the semantic features, stride-8 level RGB|T).
+    rgb/thermal: the normalised inputs of the first b images (the backbone's batch is RGB then T)."""
     _, s4, s8 = encoder_levels(enc, b)
-    return s4, features, s8
+    return prompt_image(s4, rgb, thermal), features, s8
+
+
+CENTRE_SCALE = 16.0  # cells per unit of the centre head's offset output
 
 
 class PromptDecoder(nn.Module):
-    def __init__(self, cfg: SartmConfig):
+    def __init__(self, cfg: SartmConfig, centres: bool = False):
         super().__init__()
+        self.centres = centres
         d = cfg.transformer_dim
         self.out_h, self.out_w = cfg.input_h // 4, cfg.input_w // 4
         self.stride = 4.0  # input pixels per mask cell (the features are at stride 4)
         feat_c = 2 * (d // 8)
-        self.proj_embed = nn.Conv2d(2 * (d // 8), 16, 1)
         self.proj_s1 = nn.Conv2d(2 * (d // 4), 16, 1)
-        self.embed_hidden = nn.Sequential(nn.Conv2d(feat_c + 32, 32, 1), nn.GELU())
+        # instance embedding: 3x3 context over the stride-4 level, its colour and the semantic
+        # features, trained to tell apart touching objects (a discriminative loss on instance maps)
+        self.embed_hidden = nn.Sequential(
+            nn.Conv2d(2 * (d // 8) + IMAGE_C + feat_c + 16, 32, 1), nn.GELU(),
+            nn.Conv2d(32, 32, 3, padding=1), nn.GELU(),
+            nn.Conv2d(32, 32, 3, padding=2, dilation=2), nn.GELU(),
+            nn.Conv2d(32, 32, 3, padding=4, dilation=4), nn.GELU())
         self.embed_out = nn.Conv2d(32, EMBED_C, 1)
         # per-pixel class scores (trained with the scenes' labels as an auxiliary loss): clicking
         # a car's window must select the whole car, whose parts look unlike the window
         self.class_head = nn.Conv2d(32, cfg.num_classes, 1)
+        if centres:
+            # each cell votes for its object's centre (offset in cells, trained on the instance maps):
+            # two touching cars that look alike vote for two different centres
+            self.centre_head = nn.Sequential(
+                nn.Conv2d(32, 32, 3, padding=8, dilation=8), nn.GELU(),
+                nn.Conv2d(32, 32, 3, padding=16, dilation=16), nn.GELU(), nn.Conv2d(32, 2, 1))
+            self.aff_c = nn.Parameter(torch.tensor(6.0))  # weight of "votes for the clicked centre"
+            self.centre_sigma = nn.Parameter(torch.tensor(6.0))  # cells
+            cy = torch.arange(self.out_h, dtype=torch.float32) + 0.5
+            cx = torch.arange(self.out_w, dtype=torch.float32) + 0.5
+            self.register_buffer("cell_xy", torch.stack([cx.reshape(1, -1).expand(self.out_h, -1),
+                                                         cy.reshape(-1, 1).expand(-1, self.out_w)])[None], persistent=False)
         self.aff_w = nn.Parameter(torch.tensor([6.0, 4.0]))  # class agreement, embedding cosine
         self.aff_b = nn.Parameter(torch.tensor(-5.0))
         self.alpha = nn.Parameter(torch.tensor(8.0))  # sharpness of the negative-click term
@@ -93,23 +125,34 @@ class PromptDecoder(nn.Module):
                            / (2 * (1.5 * s) ** 2))
         return inside, centre, has
 
-    def forward(self, image_embed, high_res_feats_0, high_res_feats_1, point_coords, point_labels, mask_input,
-                has_mask_input):
-        masks, iou, _ = self.run(image_embed, high_res_feats_0, high_res_feats_1, point_coords, point_labels,
-                                 mask_input, has_mask_input)
-        return masks, iou
-
-    def run(self, image_embed, high_res_feats_0, high_res_feats_1, point_coords, point_labels, mask_input,
-            has_mask_input):
-        """forward's masks and IoU predictions, plus the class logits for the auxiliary loss."""
+    def embed(self, image_embed, high_res_feats_0, high_res_feats_1):
+        """The per-image part (no prompt in it): unit instance embedding [B,EMBED_C,h,w] and class logits
+        [B,classes,h,w]. Exported into the backbone graph (PromptEmbedder), so the embedding cache holds
+        it and a click runs only the rest."""
         size = (self.out_h, self.out_w)
         up = lambda x: F.interpolate(x, size=size, mode="bilinear", align_corners=False)  # noqa: E731
-        f = torch.cat([high_res_feats_0, up(self.proj_s1(high_res_feats_1)), up(self.proj_embed(image_embed))], 1)
+        f = torch.cat([high_res_feats_0, up(self.proj_s1(high_res_feats_1)), image_embed], 1)
         hidden = self.embed_hidden(f)
         e = self.embed_out(hidden)
         e = e / (e.norm(dim=1, keepdim=True) + 1e-6)
-        class_logits = self.class_head(hidden)
-        probs = torch.softmax(class_logits, 1)
+        if self.centres:  # the voted centre (cells) rides along as two more embedding channels
+            e = torch.cat([e, self.cell_xy + CENTRE_SCALE * self.centre_head(hidden)], 1)
+        return e, self.class_head(hidden)
+
+    def run(self, image_embed, high_res_feats_0, high_res_feats_1, point_coords, point_labels, mask_input,
+            has_mask_input):
+        """Masks and IoU predictions, plus the class logits and the unit instance embedding for the
+        auxiliary losses."""
+        e, class_logits = self.embed(image_embed, high_res_feats_0, high_res_feats_1)
+        masks, iou = self.click(e, torch.softmax(class_logits, 1), point_coords, point_labels, mask_input,
+                                has_mask_input)
+        return masks, iou, class_logits, e
+
+    def click(self, e, probs, point_coords, point_labels, mask_input, has_mask_input):
+        """The per-prompt part: masks [B,3,h,w] (logits) and IoU predictions [B,3]."""
+        centre = e[:, EMBED_C:]
+        e = e[:, :EMBED_C]
+        up = lambda x: F.interpolate(x, size=(self.out_h, self.out_w), mode="bilinear", align_corners=False)  # noqa: E731
         g, px, py, lab = self._point_maps(point_coords, point_labels)
         pos = ((g * (lab == 1).float()).max(1, keepdim=True).values)
         neg = ((g * (lab == 0).float()).max(1, keepdim=True).values)
@@ -124,7 +167,12 @@ class PromptDecoder(nn.Module):
         cos_n = (e * qn).sum(1, keepdim=True) / (qn.norm(dim=1, keepdim=True) + 1e-6)
         qc = (probs * seed).sum((2, 3), keepdim=True) / (seed.sum((2, 3), keepdim=True) + 1e-6)
         agree = (probs * qc).sum(1, keepdim=True) / ((qc * qc).sum(1, keepdim=True) + 1e-6)
-        aff = torch.sigmoid(self.aff_w[0] * agree + self.aff_w[1] * cos_p + self.aff_b)
+        logit = self.aff_w[0] * agree + self.aff_w[1] * cos_p + self.aff_b
+        if self.centres:
+            cq = (centre * seed).sum((2, 3), keepdim=True) / (seed.sum((2, 3), keepdim=True) + 1e-6)
+            d2 = ((centre - cq) ** 2).sum(1, keepdim=True)
+            logit = logit + self.aff_c * (torch.exp(-d2 / (2 * self.centre_sigma ** 2)) - 0.5)
+        aff = torch.sigmoid(logit)
         aff = aff * (1 - has_neg * torch.sigmoid(self.alpha * (cos_n - cos_p))) * box_w
         # grown at half resolution: 8x cheaper, and the refinement sees the full-res affinity
         seed2, limit2 = F.max_pool2d(seed, 2), F.max_pool2d(torch.maximum(aff, seed), 2)
@@ -144,4 +192,34 @@ class PromptDecoder(nn.Module):
                              (prob * aff).mean((2, 3)) / (area + 1e-6),
                              (prob * (1 - aff)).mean((2, 3)) / (area + 1e-6)], -1)
         iou = torch.sigmoid(self.iou_head(stats)[..., 0])
-        return masks, iou, class_logits
+        return masks, iou
+
+
+class PromptEmbedder(nn.Module):
+    """Export wrapper of the per-image part, reading the backbone graph's own tensors (rgb, thermal,
+    high_res_feats_0, features, high_res_feats_1) -> prompt_embed = [unit embedding | class probs |
+    voted centre x, y in cells (centres variant)]."""
+
+    def __init__(self, pd: PromptDecoder):
+        super().__init__()
+        self.pd = pd
+
+    def forward(self, rgb, thermal, stride4, features, stride8):
+        e, class_logits = self.pd.embed(prompt_image(stride4, rgb, thermal), features, stride8)
+        return torch.cat([e[:, :EMBED_C], torch.softmax(class_logits, 1), e[:, EMBED_C:]], 1)
+
+
+class PromptClickDecoder(nn.Module):
+    """Export wrapper of the per-click part with SAM2's decoder input names. Its one embedding input,
+    image_embed, is the backbone's prompt_embed: it holds all the click needs, so the decoder has no
+    high_res_feats_0/1 (the package manifest maps only image_embed)."""
+
+    def __init__(self, pd: PromptDecoder):
+        super().__init__()
+        self.pd = pd
+
+    def forward(self, image_embed, point_coords, point_labels, mask_input, has_mask_input):
+        n = self.pd.class_head.out_channels
+        e = torch.cat([image_embed[:, :EMBED_C], image_embed[:, EMBED_C + n:]], 1)  # embedding | centre votes
+        probs = image_embed[:, EMBED_C:EMBED_C + n]
+        return self.pd.click(e, probs, point_coords, point_labels, mask_input, has_mask_input)

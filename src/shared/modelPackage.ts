@@ -65,7 +65,8 @@ export const thermalNormSchema = z.object({
  * Click/box decoder (issue 8). Inputs follow SAM (image_embeddings, point_coords, point_labels,
  * mask_input, has_mask_input, orig_im_size) or SAM2/samexporter (image_embed, high_res_feats_0/1,
  * point_coords, point_labels, mask_input, has_mask_input) naming; `embeddings` maps each decoder
- * embedding input to the backbone output that feeds it. point_coords are pixels in
+ * embedding input to the backbone output that feeds it (the decoder may read a subset of the
+ * format's embedding inputs, but every one it reads is mapped). point_coords are pixels in
  * `coordinateFrame` (the encoder input frame, after the input policy).
  */
 export const promptDecoderSpecSchema = z.object({

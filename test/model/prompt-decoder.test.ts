@@ -1,6 +1,7 @@
 /**
- * The tiny package's click/box decoder (SAM2/samexporter interface): its graph has SAM2's input
- * names, and backbone.onnx -> prompt_decoder.onnx through onnxruntime-node reproduces the PyTorch
+ * The tiny package's click/box decoder (SAM2/samexporter interface): its graph has SAM2's prompt
+ * inputs and one embedding input, image_embed, fed by the backbone's prompt_embed (the per-image
+ * part of the decoder, computed with the other embeddings and cached); and backbone.onnx -> prompt_decoder.onnx through onnxruntime-node reproduces the PyTorch
  * reference masks for the fixture click (≤ 1e-4). Click quality on generated objects is measured
  * by model/train_prompt.py and recorded in the manifest's provenance.promptDecoder.
  */
@@ -12,17 +13,18 @@ import { loadModelPackage } from '../../src/main/core/models/packageLoader'
 import { openBackboneSession } from '../../src/main/core/models/ort'
 import { maxAbsDiff, normaliseInputs, readF32, TINY_PACKAGE_DIR } from './helpers'
 
-const SAM2_DECODER_INPUTS = ['image_embed', 'high_res_feats_0', 'high_res_feats_1', 'point_coords', 'point_labels', 'mask_input', 'has_mask_input']
+const DECODER_INPUTS = ['image_embed', 'point_coords', 'point_labels', 'mask_input', 'has_mask_input']
 
 describe('tiny-sartm prompt decoder', () => {
   it('has the SAM2 decoder interface and matches the PyTorch reference through ORT', async () => {
     const pkg = await loadModelPackage(TINY_PACKAGE_DIR)
     const spec = pkg.manifest.parts.promptDecoder
     expect(spec?.format).toBe('sam2')
+    expect(spec?.embeddings).toEqual({ image_embed: 'prompt_embed' })
     const dec = await ort.InferenceSession.create(pkg.promptDecoderPath!, { executionProviders: ['cpu'], intraOpNumThreads: 1 })
     const backbone = await openBackboneSession(pkg)
     try {
-      expect([...dec.inputNames].sort()).toEqual([...SAM2_DECODER_INPUTS].sort())
+      expect([...dec.inputNames].sort()).toEqual([...DECODER_INPUTS].sort())
       expect([...dec.outputNames]).toEqual(['masks', 'iou_predictions'])
       const pdir = join(pkg.dir, 'parity')
       const meta = JSON.parse(readFileSync(pkg.parityPath!, 'utf8')) as { files: { rawU8: string } }

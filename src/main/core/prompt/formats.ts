@@ -5,6 +5,7 @@
  * A graph that matches neither is refused with a message naming the missing tensor(s) of the
  * format it is closest to, so a user who dropped in the wrong file knows what is wrong with it.
  * The encoder is checked against the decoder: each embedding input must be an encoder output.
+ * A model package's decoder is checked against its manifest instead (checkPackageDecoder).
  */
 import { ApiError } from '@shared/contract/errors'
 
@@ -48,6 +49,27 @@ export function detectDecoderFormat(inputNames: readonly string[], what = 'decod
       `missing tensor${miss.length > 1 ? 's' : ''}: ${miss.join(', ')}. ` +
       `(${closer === 'sam' ? 'SAM2' : 'SAM'} would need: ${other.join(', ')}.) Graph inputs: ${inputNames.join(', ') || '(none)'}.`
   )
+}
+
+/**
+ * A model package's own decoder, whose manifest declares its format and which backbone output feeds
+ * which decoder input (`parts.promptDecoder.embeddings`). Its graph needs the format's prompt inputs
+ * and the mapped embedding inputs; it may read fewer embeddings than the format's full set (the tiny
+ * package's decoder reads one per-image tensor that its backbone computes), but none unmapped.
+ */
+export function checkPackageDecoder(format: DecoderFormat, inputNames: readonly string[], mapped: readonly string[], what: string): void {
+  const prompts = DECODER_INPUTS[format].filter((n) => !EMBEDDING_INPUTS[format].includes(n))
+  const missing = [...prompts, ...mapped].filter((n) => !inputNames.includes(n))
+  if (missing.length) {
+    throw new PromptModelError(
+      `The ${what} lacks input tensor${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: a ${format === 'sam' ? 'SAM' : 'SAM2'} decoder reads ` +
+        `${prompts.join(', ')} and the embeddings its manifest maps (${mapped.join(', ') || 'none'}). Graph inputs: ${inputNames.join(', ') || '(none)'}.`
+    )
+  }
+  const unfed = inputNames.filter((n) => !prompts.includes(n) && !mapped.includes(n))
+  if (unfed.length) {
+    throw new PromptModelError(`The ${what} has input${unfed.length > 1 ? 's' : ''} ${unfed.join(', ')} that no backbone output feeds (manifest parts.promptDecoder.embeddings maps ${mapped.join(', ') || 'none'}).`)
+  }
 }
 
 /** The encoder's image input name; refuses an encoder that lacks one or misses embedding outputs. */

@@ -12,7 +12,7 @@ import { openSession, type EpOptions } from '../models/ep'
 import { frameFor } from '../models/geometry'
 import { loadModelPackage } from '../models/packageLoader'
 import { allocSlot, Preprocessor } from '../models/preprocess'
-import { detectDecoderFormat, PromptModelError } from './formats'
+import { checkPackageDecoder, PromptModelError } from './formats'
 import type { PromptFrame } from './geometry'
 import type { PromptImage } from './imageSource'
 import { decodeWith, type DecodeResult, type Embedding, type EmbeddingTensor, type PromptBox, type PromptPoint } from './promptModel'
@@ -32,8 +32,7 @@ export class PackagePromptEngine implements PromptEngine {
     const spec = pkg.manifest.parts.promptDecoder
     if (!spec || !pkg.promptDecoderPath) throw new PromptModelError(`Model package "${pkg.manifest.name}" has no prompt decoder (manifest parts.promptDecoder).`)
     const dec = await openSession(pkg.promptDecoderPath, opts, (s) => {
-      const f = detectDecoderFormat(s.inputNames, `decoder of package "${pkg.manifest.name}"`)
-      if (f !== spec.format) throw new PromptModelError(`Package "${pkg.manifest.name}": manifest says ${spec.format}, the decoder graph has ${f} inputs.`)
+      checkPackageDecoder(spec.format, s.inputNames, Object.keys(spec.embeddings), `decoder of package "${pkg.manifest.name}"`)
     })
     const outs = Object.values(spec.embeddings)
     let bb: Awaited<ReturnType<typeof openSession>>
