@@ -1,7 +1,8 @@
 /**
  * The tiny package's click/box decoder (SAM2/samexporter interface): its graph has SAM2's prompt
  * inputs and one embedding input, image_embed, fed by the backbone's prompt_embed (the per-image
- * part of the decoder, computed with the other embeddings and cached); and backbone.onnx -> prompt_decoder.onnx through onnxruntime-node reproduces the PyTorch
+ * part of the decoder, computed with the other embeddings and cached); and backbone.onnx ->
+ * prompt_decoder.onnx through onnxruntime-node reproduces the PyTorch
  * reference masks for the fixture click (≤ 1e-4). Click quality on generated objects is measured
  * by model/train_prompt.py and recorded in the manifest's provenance.promptDecoder.
  */
