@@ -24,7 +24,7 @@ from data import resize_input  # noqa: E402
 from export_package import load_run  # noqa: E402
 from package import normalise_u8, round_weights_fp16  # noqa: E402
 from sartm.model import semantic_head  # noqa: E402
-from sartm.prompt import EMBED_C, PromptDecoder, backbone_embeddings  # noqa: E402
+from sartm.prompt import PromptDecoder, backbone_embeddings  # noqa: E402
 
 RGB_NORM = {"scale": 1 / 255, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
 TH_NORM = {"bits": 8, "scale": 1 / 255, "mean": 0.0, "std": 1.0, "replicateTo3": True}
@@ -77,8 +77,20 @@ def _load_scenes(root, cfg, sam, keep_full):
     return embs, np.stack(insts), objs, full
 
 
-def sample_prompts(rng, insts, objs, picks, scale):
-    """Per object: points [N,2] in the model-input frame, labels [N], target mask (label-res)."""
+def interior(m):
+    """Cells at least half as deep inside the mask as its deepest cell (repeated 3x3 erosion)."""
+    layers, cur = [], m
+    while cur.any():
+        layers.append(cur)
+        p = np.pad(cur, 1)
+        cur = cur & p[:-2, 1:-1] & p[2:, 1:-1] & p[1:-1, :-2] & p[1:-1, 2:]
+    return layers[len(layers) // 2] if layers else m
+
+
+def sample_prompts(rng, insts, objs, picks, scale, deep=0.0):
+    """Per object: points [N,2] in the model-input frame, labels [N], target mask (label-res). With
+    probability `deep` a point click lands in the object's interior (as a person clicks, and as the
+    first click of the interactive-segmentation protocol), else anywhere on it."""
     coords = np.zeros((len(picks), N_POINTS, 2), np.float32)
     labels = -np.ones((len(picks), N_POINTS), np.float32)  # float32 as in SAM/SAM2 ONNX exports
     tgts = []
@@ -95,6 +107,8 @@ def sample_prompts(rng, insts, objs, picks, scale):
             labels[j, :2] = [2, 3]
         else:
             n = 2 if r > 0.85 else 1
+            if rng.random() < deep:
+                ys, xs = np.nonzero(interior(m))
             for p in range(n):
                 i = rng.integers(len(xs))
                 coords[j, p] = [(xs[i] + rng.random()) * scale, (ys[i] + rng.random()) * scale]
@@ -117,7 +131,9 @@ def mask_losses(masks, iou_pred, tgt):
         hard = (up > 0).float()
         inter = (hard * t).sum((2, 3))
         iou = inter / ((hard + t - hard * t).sum((2, 3))).clamp_min(1)
-    return best + F.mse_loss(iou_pred, iou), up
+    # the scores choose the mask: also a cross-entropy towards the best mask by IoU
+    pick = F.cross_entropy(torch.logit(iou_pred.clamp(1e-4, 1 - 1e-4)), iou.argmax(1))
+    return best + F.mse_loss(iou_pred, iou) + 0.1 * pick, up
 
 
 def discriminative_loss(e, inst, pull_margin=0.1, push_margin=0.2):
@@ -195,7 +211,7 @@ def evaluate_clicks(pd, embs, full, objs, cfg, n=50, classes=(1, 2), min_area=40
         c = torch.tensor([[[(x + 0.5) * cfg.input_w / W - 0.5, (y + 0.5) * cfg.input_h / H - 0.5], [0.0, 0.0]]])
         lab = torch.tensor([[1.0, -1.0]])
         with torch.no_grad():
-            masks, iou, _, _ = decode(pd, embs, [k], c, lab)
+            masks, iou, *_ = decode(pd, embs, [k], c, lab)
             m = masks[0, int(iou[0].argmax())][None, None]
             pred = F.interpolate(m, size=(H, W), mode="bilinear", align_corners=False)[0, 0].numpy() > 0
         ious.append(float((pred & gt).sum() / max(1, (pred | gt).sum())))
@@ -218,6 +234,9 @@ def main():
     ap.add_argument("--disc", type=float, default=1.0, help="weight of the instance-embedding loss")
     ap.add_argument("--centres", action="store_true", help="cells also vote for their object's centre")
     ap.add_argument("--init", help="a run whose prompt.pt starts the training (new parts start fresh)")
+    ap.add_argument("--deep", type=float, default=0.0, help="share of point clicks in the object's interior")
+    ap.add_argument("--centre-sigma", type=float, help="start the centre-vote agreement width (cells) here")
+    ap.add_argument("--only", help="train only the parameters whose names start with this (the rest frozen)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -233,20 +252,28 @@ def main():
     if args.init:
         missing, _ = pd.load_state_dict(torch.load(os.path.join(args.init, "prompt.pt"))["state_dict"], strict=False)
         print(json.dumps({"init": args.init, "fresh": missing}), flush=True)
-    opt = torch.optim.AdamW(pd.parameters(), lr=args.lr, weight_decay=0.01)
+    if args.centre_sigma is not None:
+        with torch.no_grad():
+            pd.centre_sigma.fill_(args.centre_sigma)
+    params = [p for n, p in pd.named_parameters() if not args.only or n.startswith(args.only)]
+    for p in pd.parameters():
+        p.requires_grad_(False)
+    for p in params:
+        p.requires_grad_(True)
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     t_start, step, progress = time.time(), 0, 0.0
     scale = 2.0  # label-res (input/2) -> model-input pixels
     while progress < 1.0:
         pd.train()
         picks = rng.integers(len(objs), size=args.batch)
         idx = [objs[o][0] for o in picks]
-        coords, labels, tgt = sample_prompts(rng, insts, objs, picks, scale)
+        coords, labels, tgt = sample_prompts(rng, insts, objs, picks, scale, args.deep)
         for g in opt.param_groups:
             g["lr"] = args.lr * min(1.0, (step + 1) / 50) * 0.5 * (1 + np.cos(np.pi * progress))
         mask_in = has = None
         if rng.random() < 0.3:  # refinement round as SAM trains: previous best mask + a corrective click
             with torch.no_grad():
-                m0, i0, _, _ = decode(pd, embs, idx, coords, labels)
+                m0, i0, *_ = decode(pd, embs, idx, coords, labels)
                 best = m0[torch.arange(len(idx)), i0.argmax(1)][:, None]
                 up = F.interpolate(best, size=tgt.shape[-2:], mode="bilinear", align_corners=False)[:, 0] > 0
             for j in range(len(idx)):
@@ -257,18 +284,18 @@ def main():
                     coords[j, 2] = torch.tensor([(xs[i] + 0.5) * scale, (ys[i] + 0.5) * scale])
                     labels[j, 2] = float(tgt[j, ys[i], xs[i]] > 0)
             mask_in, has = best, torch.ones(len(idx))
-        masks, iou, class_logits, emb = decode(pd, embs, idx, coords, labels, mask_in, has)
+        masks, iou, class_logits, emb, centre = decode(pd, embs, idx, coords, labels, mask_in, has)
         loss, _ = mask_losses(masks, iou, tgt)
         class_t = torch.stack([embs[i][3] for i in idx]).long()
         loss = loss + 0.5 * F.cross_entropy(class_logits, class_t)
         inst_grid = torch.from_numpy(insts[idx][:, ::2, ::2].copy())
         if args.disc > 0:
-            loss = loss + args.disc * discriminative_loss(emb[:, :EMBED_C], inst_grid)
+            loss = loss + args.disc * discriminative_loss(emb, inst_grid)
         if args.centres:
-            loss = loss + centre_loss(emb[:, EMBED_C:], inst_grid)
+            loss = loss + centre_loss(centre, inst_grid)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(pd.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
         progress = (time.time() - t_start) / (60 * args.minutes)

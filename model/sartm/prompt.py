@@ -9,11 +9,13 @@ reached IoU >= 0.7 on only 14% of held-out clicks. This decoder has two parts:
 - per image (`embed`, exported into the backbone graph as `prompt_embed`, so it is cached with the
   embedding): a unit instance embedding from the semantic features, the stride-4/8 encoder levels
   and the 4x4 colour means of the inputs (3x3 dilated convs, trained with a discriminative loss on
-  the scenes' instance maps so touching objects differ), and class probabilities;
-- per prompt (`click`): a click-conditioned affinity (class agreement + embedding cosine, negative
-  clicks, box), the mask grown from the clicked cells through high-affinity cells (a fuzzy
-  connected component: repeated 3x3 max-pool clipped by the affinity, which is what separates two
-  cars of one class), refined by a small CNN.
+  the scenes' instance maps so touching objects differ), class probabilities and (centres variant)
+  each cell's vote for its object's centre;
+- per prompt (`click`): a click-conditioned affinity (class agreement + embedding cosine + agreement
+  with the clicked cells' centre vote, negative clicks, box), the mask grown from the clicked cells
+  through high-affinity cells (a fuzzy connected component: repeated 3x3 max-pool clipped by the
+  affinity, which is what separates two cars of one class), refined by a small CNN into three
+  masks, which a head scores against each other.
 Every step is a plain ONNX op, so both parts export and run in ORT.
 """
 import torch
@@ -24,6 +26,7 @@ from .config import SartmConfig
 
 GROW_STEPS = 40  # half-res cells a mask can grow from the click (that grid is 48x64 at 512x384)
 N_MASKS = 3
+N_STATS = 12  # per-mask statistics the score head compares
 EMBED_C = 16  # width of the learned click-affinity embedding
 
 
@@ -96,7 +99,9 @@ class PromptDecoder(nn.Module):
             nn.Conv2d(16, 16, 3, padding=2, dilation=2), nn.GELU(),
             nn.Conv2d(16, N_MASKS, 1))
         self.mask_gain = nn.Parameter(torch.full((N_MASKS,), 6.0))
-        self.iou_head = nn.Sequential(nn.Linear(4, 16), nn.GELU(), nn.Linear(16, 1))
+        # scores the masks together from their statistics (a head per mask could not compare them:
+        # it picked the first mask for most clicks although the third was better)
+        self.score_head = nn.Sequential(nn.Linear(N_MASKS * N_STATS, 32), nn.GELU(), nn.Linear(32, N_MASKS))
         ys = (torch.arange(self.out_h, dtype=torch.float32) + 0.5) * self.stride - 0.5
         xs = (torch.arange(self.out_w, dtype=torch.float32) + 0.5) * self.stride - 0.5
         self.register_buffer("grid_y", ys.reshape(1, 1, -1, 1), persistent=False)
@@ -125,41 +130,37 @@ class PromptDecoder(nn.Module):
                            / (2 * (1.5 * s) ** 2))
         return inside, centre, has
 
-    def embed(self, image_embed, high_res_feats_0, high_res_feats_1):
-        """The per-image part (no prompt in it): unit instance embedding [B,EMBED_C,h,w] and class logits
-        [B,classes,h,w]. Exported into the backbone graph (PromptEmbedder), so the embedding cache holds
-        it and a click runs only the rest."""
+    def embed(self, image, features, stride8):
+        """The per-image part (no prompt in it), from (prompt_image, the semantic features, the stride-8
+        level): unit instance embedding [B,EMBED_C,h,w], class logits [B,classes,h,w] and each cell's
+        voted centre [B,2,h,w] in cells (None without centre votes). Exported into the backbone graph
+        (PromptEmbedder), so the embedding cache holds it and a click runs only the rest."""
         size = (self.out_h, self.out_w)
         up = lambda x: F.interpolate(x, size=size, mode="bilinear", align_corners=False)  # noqa: E731
-        f = torch.cat([high_res_feats_0, up(self.proj_s1(high_res_feats_1)), image_embed], 1)
-        hidden = self.embed_hidden(f)
+        hidden = self.embed_hidden(torch.cat([features, up(self.proj_s1(stride8)), image], 1))
         e = self.embed_out(hidden)
         e = e / (e.norm(dim=1, keepdim=True) + 1e-6)
-        if self.centres:  # the voted centre (cells) rides along as two more embedding channels
-            e = torch.cat([e, self.cell_xy + CENTRE_SCALE * self.centre_head(hidden)], 1)
-        return e, self.class_head(hidden)
+        centre = self.cell_xy + CENTRE_SCALE * self.centre_head(hidden) if self.centres else None
+        return e, self.class_head(hidden), centre
 
-    def run(self, image_embed, high_res_feats_0, high_res_feats_1, point_coords, point_labels, mask_input,
-            has_mask_input):
-        """Masks and IoU predictions, plus the class logits and the unit instance embedding for the
-        auxiliary losses."""
-        e, class_logits = self.embed(image_embed, high_res_feats_0, high_res_feats_1)
-        masks, iou = self.click(e, torch.softmax(class_logits, 1), point_coords, point_labels, mask_input,
-                                has_mask_input)
-        return masks, iou, class_logits, e
+    def run(self, image, features, stride8, point_coords, point_labels, mask_input, has_mask_input):
+        """Masks and IoU predictions, plus the class logits, the unit instance embedding and the
+        centre votes for the auxiliary losses."""
+        e, class_logits, centre = self.embed(image, features, stride8)
+        masks, iou = self.click(e, torch.softmax(class_logits, 1), centre, point_coords, point_labels,
+                                mask_input, has_mask_input)
+        return masks, iou, class_logits, e, centre
 
-    def click(self, e, probs, point_coords, point_labels, mask_input, has_mask_input):
+    def click(self, e, probs, centre, point_coords, point_labels, mask_input, has_mask_input):
         """The per-prompt part: masks [B,3,h,w] (logits) and IoU predictions [B,3]."""
-        centre = e[:, EMBED_C:]
-        e = e[:, :EMBED_C]
         up = lambda x: F.interpolate(x, size=(self.out_h, self.out_w), mode="bilinear", align_corners=False)  # noqa: E731
         g, px, py, lab = self._point_maps(point_coords, point_labels)
         pos = ((g * (lab == 1).float()).max(1, keepdim=True).values)
         neg = ((g * (lab == 0).float()).max(1, keepdim=True).values)
-        inside, centre, has_box = self._box(px, py, lab)
+        inside, box_centre, has_box = self._box(px, py, lab)
         has_pos = (lab == 1).float().sum(1, keepdim=True).clamp(max=1.0)
         box_w = has_box * inside + (1 - has_box)
-        seed = torch.clamp(2 * torch.maximum(pos, has_box * (1 - has_pos) * centre), max=1.0)
+        seed = torch.clamp(2 * torch.maximum(pos, has_box * (1 - has_pos) * box_centre), max=1.0)
         q = (e * seed).sum((2, 3), keepdim=True) / (seed.sum((2, 3), keepdim=True) + 1e-6)
         qn = (e * neg).sum((2, 3), keepdim=True) / (neg.sum((2, 3), keepdim=True) + 1e-6)
         has_neg = (lab == 0).float().sum(1, keepdim=True).clamp(max=1.0)
@@ -168,7 +169,7 @@ class PromptDecoder(nn.Module):
         qc = (probs * seed).sum((2, 3), keepdim=True) / (seed.sum((2, 3), keepdim=True) + 1e-6)
         agree = (probs * qc).sum(1, keepdim=True) / ((qc * qc).sum(1, keepdim=True) + 1e-6)
         logit = self.aff_w[0] * agree + self.aff_w[1] * cos_p + self.aff_b
-        if self.centres:
+        if centre is not None:
             cq = (centre * seed).sum((2, 3), keepdim=True) / (seed.sum((2, 3), keepdim=True) + 1e-6)
             d2 = ((centre - cq) ** 2).sum(1, keepdim=True)
             logit = logit + self.aff_c * (torch.exp(-d2 / (2 * self.centre_sigma ** 2)) - 0.5)
@@ -186,13 +187,19 @@ class PromptDecoder(nn.Module):
         prev = has_mask_input.reshape(-1, 1, 1, 1) * torch.sigmoid(mask_input)
         x = torch.cat([grown, aff, agree, cos_p, seed, neg, box_w, prev, near, e], 1)
         masks = self.refine(x) + self.mask_gain.reshape(1, -1, 1, 1) * (grown - 0.5)
-        prob = torch.sigmoid(masks)
-        area = prob.mean((2, 3))
-        stats = torch.stack([area * 10, (prob * grown).mean((2, 3)) / (area + 1e-6),
-                             (prob * aff).mean((2, 3)) / (area + 1e-6),
-                             (prob * (1 - aff)).mean((2, 3)) / (area + 1e-6)], -1)
-        iou = torch.sigmoid(self.iou_head(stats)[..., 0])
+        stats = self.mask_stats(torch.sigmoid(masks), grown, aff, agree, cos_p, near, seed, neg, prev)
+        iou = torch.sigmoid(self.score_head(stats.flatten(1)))
         return masks, iou
+
+    @staticmethod
+    def mask_stats(prob, grown, aff, agree, cos_p, near, seed, neg, prev):
+        """[B, masks, N_STATS]: each mask's area and how it agrees with the click's evidence."""
+        area = prob.mean((2, 3))
+        inside = lambda m: (prob * m).mean((2, 3)) / (area + 1e-6)  # noqa: E731
+        at = lambda m: (prob * m).sum((2, 3)) / (m.sum((2, 3)) + 1e-6)  # noqa: E731
+        return torch.stack([area * 10, inside(grown), inside(aff), inside(1 - aff), inside(cos_p),
+                            inside(agree), inside(near), at(seed), at(neg), inside(prev),
+                            grown.mean((2, 3)).expand_as(area) * 10, inside((2 * prob - 1).abs())], -1)
 
 
 class PromptEmbedder(nn.Module):
@@ -205,8 +212,8 @@ class PromptEmbedder(nn.Module):
         self.pd = pd
 
     def forward(self, rgb, thermal, stride4, features, stride8):
-        e, class_logits = self.pd.embed(prompt_image(stride4, rgb, thermal), features, stride8)
-        return torch.cat([e[:, :EMBED_C], torch.softmax(class_logits, 1), e[:, EMBED_C:]], 1)
+        e, class_logits, centre = self.pd.embed(prompt_image(stride4, rgb, thermal), features, stride8)
+        return torch.cat([e, torch.softmax(class_logits, 1)] + ([centre] if centre is not None else []), 1)
 
 
 class PromptClickDecoder(nn.Module):
@@ -219,7 +226,7 @@ class PromptClickDecoder(nn.Module):
         self.pd = pd
 
     def forward(self, image_embed, point_coords, point_labels, mask_input, has_mask_input):
-        n = self.pd.class_head.out_channels
-        e = torch.cat([image_embed[:, :EMBED_C], image_embed[:, EMBED_C + n:]], 1)  # embedding | centre votes
-        probs = image_embed[:, EMBED_C:EMBED_C + n]
-        return self.pd.click(e, probs, point_coords, point_labels, mask_input, has_mask_input)
+        n = EMBED_C + self.pd.class_head.out_channels
+        centre = image_embed[:, n:] if self.pd.centres else None
+        return self.pd.click(image_embed[:, :EMBED_C], image_embed[:, EMBED_C:n], centre, point_coords,
+                             point_labels, mask_input, has_mask_input)

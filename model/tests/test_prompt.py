@@ -18,18 +18,24 @@ SMALL = dict(input_h=64, input_w=96, embed_dim=32, depth=1, num_heads=2, transfo
              decoder_heads=2, decoder_mlp_dim=64)
 
 
+def small_decoder(centres):
+    """A random small decoder, backbone tensors (rgb, thermal, stride4, features, stride8) and one
+    click's prompt inputs (coords, labels, mask_input, has_mask_input)."""
+    torch.manual_seed(0)
+    cfg = tiny_config(**SMALL)
+    pd = PromptDecoder(cfg, centres=centres).eval()
+    d, h, w = cfg.transformer_dim, cfg.input_h // 4, cfg.input_w // 4
+    rgb, th = torch.randn(1, 3, cfg.input_h, cfg.input_w), torch.rand(1, 3, cfg.input_h, cfg.input_w)
+    s4, feats, s8 = torch.randn(1, 2 * (d // 8), h, w), torch.randn(1, 2 * (d // 8), h, w), torch.randn(1, 2 * (d // 4), h // 2, w // 2)
+    prompt = (torch.tensor([[[40.0, 30.0], [0.0, 0.0]]]), torch.tensor([[1.0, -1.0]]), torch.zeros(1, 1, h, w), torch.zeros(1))
+    return cfg, pd, (rgb, th, s4, feats, s8), prompt
+
+
 class PromptDecoderSplitTest(unittest.TestCase):
     def check_split(self, centres):
-        torch.manual_seed(0)
-        cfg = tiny_config(**SMALL)
-        pd = PromptDecoder(cfg, centres=centres).eval()
-        d, h, w = cfg.transformer_dim, cfg.input_h // 4, cfg.input_w // 4
-        rgb, th = torch.randn(1, 3, cfg.input_h, cfg.input_w), torch.rand(1, 3, cfg.input_h, cfg.input_w)
-        s4, feats, s8 = torch.randn(1, 2 * (d // 8), h, w), torch.randn(1, 2 * (d // 8), h, w), torch.randn(1, 2 * (d // 4), h // 2, w // 2)
-        coords, labels = torch.tensor([[[40.0, 30.0], [0.0, 0.0]]]), torch.tensor([[1.0, -1.0]])
-        mask_in, has = torch.zeros(1, 1, h, w), torch.zeros(1)
+        cfg, pd, (rgb, th, s4, feats, s8), (coords, labels, mask_in, has) = small_decoder(centres)
         with torch.no_grad():
-            ref_masks, ref_iou, _, _ = pd.run(prompt_image(s4, rgb, th), feats, s8, coords, labels, mask_in, has)
+            ref_masks, ref_iou, *_ = pd.run(prompt_image(s4, rgb, th), feats, s8, coords, labels, mask_in, has)
             emb = PromptEmbedder(pd)(rgb, th, s4, feats, s8)
             masks, iou = PromptClickDecoder(pd)(emb, coords, labels, mask_in, has)
         self.assertEqual(emb.shape[1], EMBED_C + cfg.num_classes + (2 if centres else 0))
@@ -42,6 +48,18 @@ class PromptDecoderSplitTest(unittest.TestCase):
 
     def test_the_same_with_centre_votes(self):
         self.check_split(centres=True)
+
+    def test_centre_votes_reach_the_click_affinity(self):
+        # session 4 shipped a decoder whose box-centre map overwrote the votes inside `click`, so
+        # the votes were trained but never used; moving the votes must change the masks
+        _, pd, backbone, prompt = small_decoder(centres=True)
+        with torch.no_grad():
+            emb = PromptEmbedder(pd)(*backbone)
+            emb[:, -2:] = pd.cell_xy  # every cell votes for itself: far cells disagree with the click
+            apart, _ = PromptClickDecoder(pd)(emb, *prompt)
+            emb[:, -2:] = 10.0  # every cell votes for one centre: all agree
+            together, _ = PromptClickDecoder(pd)(emb, *prompt)
+        self.assertGreater((together - apart).abs().max().item(), 0.1)
 
 
 class AuxiliaryLossTest(unittest.TestCase):
