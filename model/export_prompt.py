@@ -1,8 +1,9 @@
-"""Add the trained prompt decoder (train_prompt.py) to a package made by export_package.py:
-prompt_decoder.onnx (SAM2/samexporter input names), a parity fixture that chains the package's
-backbone and decoder, and the manifest's parts.promptDecoder + provenance.
+"""Add the trained prompt decoder (train_prompt.py) to a package made by export_package.py: its
+per-image part as the backbone output prompt_embed, its per-click part as prompt_decoder.onnx
+(SAM2/samexporter input names), a parity fixture that chains the two, and the manifest's
+parts.promptDecoder + provenance.
 
-  /usr/bin/python3 model/export_prompt.py --prompt-run model/runs/prompt --backbone-run model/runs/tiny \
+  /usr/bin/python3 model/export_prompt.py --prompt-run model/runs/prompt17 --backbone-run model/runs/tiny \
       --package resources/models/tiny-sartm
 """
 import argparse
@@ -24,6 +25,13 @@ EMBEDDING_OUTPUTS = {"image_embed": "prompt_embed"}
 INPUTS = ["image_embed", "point_coords", "point_labels", "mask_input", "has_mask_input"]
 
 
+def _drop(field, gone):
+    """Removes the items of a repeated protobuf field for which gone(item) holds."""
+    keep = [x for x in field if not gone(x)]
+    del field[:]
+    field.extend(keep)
+
+
 def add_prompt_embed_output(package, manifest, pd, opset):
     """Puts the decoder's per-image part (sartm/prompt.py PromptEmbedder) into the package's backbone
     graph as one more output, prompt_embed, so it is computed once per image with the other
@@ -31,7 +39,6 @@ def add_prompt_embed_output(package, manifest, pd, opset):
     outputs are untouched (prefill fetches only logits and features, so it does not run them). A
     previous prompt_embed is replaced."""
     import onnx
-    from onnx import helper
     path = os.path.join(package, manifest["parts"]["backbone"])
     shapes = {o["name"]: o["shape"] for o in manifest["tensors"]["outputs"]["extra"]}
     shapes.update({k: v["shape"] for k, v in manifest["tensors"]["inputs"].items()})
@@ -49,15 +56,9 @@ def add_prompt_embed_output(package, manifest, pd, opset):
     ren = lambda n: n if n in names or n == "prompt_embed" or n == "" else "pe/" + n  # noqa: E731
     m = onnx.load(path)
     g = m.graph
-    keep = [n for n in g.node if not n.name.startswith("pe/")]
-    del g.node[:]
-    g.node.extend(keep)
-    keep = [i for i in g.initializer if not i.name.startswith("pe/")]
-    del g.initializer[:]
-    g.initializer.extend(keep)
-    keep = [o for o in g.output if o.name != "prompt_embed"]
-    del g.output[:]
-    g.output.extend(keep)
+    _drop(g.node, lambda n: n.name.startswith("pe/"))  # a previous export's prompt_embed
+    _drop(g.initializer, lambda i: i.name.startswith("pe/"))
+    _drop(g.output, lambda o: o.name == "prompt_embed")
     for i in sub.initializer:
         i.name = ren(i.name)
         g.initializer.append(i)

@@ -174,9 +174,8 @@ async function main(): Promise<void> {
     mkdirSync(join(root, 'bench/results'), { recursive: true })
     const file = join(root, 'bench/results/click.json')
     // keep the acceptance measurements (bench/click/acceptance.ts) if they were recorded
-    const prev = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { acceptance?: unknown; acceptanceWide?: unknown }) : {}
-    const kept = { ...(prev.acceptance ? { acceptance: prev.acceptance } : {}), ...(prev.acceptanceWide ? { acceptanceWide: prev.acceptanceWide } : {}) }
-    writeFileSync(file, JSON.stringify({ ...out, ...kept }, null, 2) + '\n')
+    const { acceptance, acceptanceWide } = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {}
+    writeFileSync(file, JSON.stringify({ ...out, acceptance, acceptanceWide }, null, 2) + '\n') // undefined ones are left out
     console.log('wrote bench/results/click.json')
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -49,8 +49,8 @@ def prompt_image(stride4, rgb, thermal):
 
 
 def backbone_embeddings(enc, features, b, rgb, thermal):
-    """Decoder embeddings from the backbone: (image_embed, high_res_feats_0, high_res_feats_1) =
-    (prompt_image: stride-4 level RGB|T + colour, the semantic features, stride-8 level RGB|T).
+    """The inputs of PromptDecoder.embed/run from the backbone: (prompt_image: stride-4 level RGB|T +
+    colour, the semantic features, stride-8 level RGB|T).
     rgb/thermal: the normalised inputs of the first b images (the backbone's batch is RGB then T)."""
     _, s4, s8 = encoder_levels(enc, b)
     return prompt_image(s4, rgb, thermal), features, s8

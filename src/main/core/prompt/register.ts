@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
 import type { PromptSource } from '@shared/contract/methods/prompt'
-import { loadModelPackage } from '../models/packageLoader'
+import { loadModelPackage, type LoadedModelPackage } from '../models/packageLoader'
 import type { ProjectStore } from '../store/projectStore'
 import { filesId, filesStamp, readPromptConfig, resolveModelFile, writePromptConfig, type PromptConfig } from './config'
 import { PackagePromptEngine } from './packageEngine'
@@ -34,13 +34,23 @@ function pairInFolder(dir: string): { encoder: string; decoder: string } {
   return { encoder: pick('encoder'), decoder: pick('decoder') }
 }
 
-/** The id of a registration: a content hash of a package's backbone and decoder (prefixed by the
- *  manifest id), or of the encoder/decoder pair. */
-async function contentId(kind: PromptConfig['kind'], encoder: string, decoder: string): Promise<string> {
-  if (kind !== 'package') return filesId([encoder, decoder])
-  const pkg = await loadModelPackage(encoder)
+type PromptPackage = LoadedModelPackage & { promptDecoderPath: string }
+
+/** A model package that has a prompt decoder (refused by name otherwise). */
+async function loadPromptPackage(dir: string): Promise<PromptPackage> {
+  const pkg = await loadModelPackage(dir)
   if (!pkg.promptDecoderPath) throw new ApiError('bad_input', `Model package "${pkg.manifest.name}" has no prompt decoder (parts.promptDecoder).`)
+  return { ...pkg, promptDecoderPath: pkg.promptDecoderPath }
+}
+
+/** A package registration's id: the manifest id and a content hash of its backbone and decoder. */
+async function packageId(pkg: PromptPackage): Promise<string> {
   return `${pkg.manifest.id}:${await filesId([pkg.backbonePath, pkg.promptDecoderPath])}`
+}
+
+/** The id of a registration: packageId, or a content hash of the encoder/decoder pair. */
+async function contentId(kind: PromptConfig['kind'], encoder: string, decoder: string): Promise<string> {
+  return kind === 'package' ? packageId(await loadPromptPackage(encoder)) : filesId([encoder, decoder])
 }
 
 /** The size/mtime stamp of a registration's files: the pair, or a package folder's manifest and
@@ -76,11 +86,10 @@ export async function registerPromptModel(store: ProjectStore, a: RegisterArgs):
   let cfg: PromptConfig
   if (a.folder && existsSync(join(a.folder, 'manifest.json'))) {
     const dir = resolve(a.folder)
-    const pkg = await loadModelPackage(dir)
-    if (!pkg.promptDecoderPath) throw new ApiError('bad_input', `Model package "${pkg.manifest.name}" has no prompt decoder (parts.promptDecoder).`)
+    const pkg = await loadPromptPackage(dir)
     // stamp before hashing: a file that changes in between is noticed at the next use
     const stamp = stampOf('package', dir, pkg.promptDecoderPath) ?? undefined
-    const id = await contentId('package', dir, pkg.promptDecoderPath)
+    const id = await packageId(pkg)
     await (await PackagePromptEngine.open(id, dir, { threads: 1 })).release()
     cfg = { name: a.name ?? pkg.manifest.name, kind: 'package', format: pkg.manifest.parts.promptDecoder!.format, id, encoder: dir, decoder: pkg.promptDecoderPath, source, addedAt: new Date().toISOString(), stamp }
   } else {
