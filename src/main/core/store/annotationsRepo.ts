@@ -2,6 +2,7 @@ import type { Db } from './db'
 import type { ImageStatus } from '@shared/contract/types'
 import type { HistoryEntry, HistoryState } from '@shared/contract/methods/annotations'
 import { ApiError } from '@shared/contract/errors'
+import { valuesOutside } from '@shared/labelmap/histogram'
 import { deflateLabels, inflateLabels, readRect, writeRect } from './labelCodec'
 import { classMaskOf } from './imagesRepo'
 import { LabelMapCache } from './labelMapCache'
@@ -112,6 +113,7 @@ export class AnnotationsRepo {
       }
       checkRect(rect, row.width, row.height, imageId)
       if (values.length !== rect.w * rect.h) throw new ApiError('invalid_argument', `Edit data has ${values.length} pixels, rect needs ${rect.w * rect.h}.`)
+      this.checkValues(values, imageId)
       const before = readRect(labels, row.width, rect)
       const pixels = writeRect(labels, row.width, rect, values)
       const seq = row.head_seq + 1
@@ -187,6 +189,20 @@ export class AnnotationsRepo {
   }
 
   /**
+   * Refuses values outside the class table: saved, they would be accepted and exported as labels
+   * that no import takes back. 255 passes only where the table has it (an ignore class).
+   */
+  private checkValues(values: Uint8Array, imageId: number): void {
+    const known = (this.db.prepare('SELECT idx FROM classes ORDER BY idx').all() as { idx: number }[]).map((r) => r.idx)
+    const allowed = new Uint8Array(256)
+    for (const v of known) allowed[v] = 1
+    const bad = valuesOutside(values, allowed)
+    if (bad.length) {
+      throw new ApiError('invalid_argument', `Edit of image ${imageId} paints label value(s) ${bad.join(', ')}, which are not in the class table (${known.join(', ') || 'empty'}).`)
+    }
+  }
+
+  /**
    * Runs a write that patches the cached map in place; if the transaction fails (disk full, file
    * became read-only) the cached copy is dropped so memory never disagrees with the file.
    */
@@ -237,7 +253,8 @@ export class AnnotationsRepo {
   }
 }
 
-function checkRect(r: Rect, width: number, height: number, imageId: number): void {
+/** Throws unless the rect lies inside the image (callers check before decoding the rect's data). */
+export function checkRect(r: Rect, width: number, height: number, imageId: number): void {
   if (r.x + r.w > width || r.y + r.h > height) {
     throw new ApiError('invalid_argument', `Edit rect ${r.x},${r.y} ${r.w}x${r.h} lies outside image ${imageId} (${width}x${height}).`)
   }

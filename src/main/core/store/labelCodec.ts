@@ -7,11 +7,18 @@ export function deflateLabels(data: Uint8Array): Buffer {
   return deflateSync(data, { level: 1, strategy: constants.Z_RLE })
 }
 
+/**
+ * Inflates at most `expectedLength` bytes: a small body that would inflate to gigabytes (a
+ * deflate bomb) is refused as soon as it passes the size its rect or map allows.
+ */
 export function inflateLabels(blob: Uint8Array, expectedLength: number, what: string): Uint8Array {
   let out: Buffer
   try {
-    out = inflateSync(blob)
+    out = inflateSync(blob, { maxOutputLength: Math.max(1, expectedLength) })
   } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ApiError('bad_input', `${what}: compressed data inflates to more than the ${expectedLength} bytes expected.`)
+    }
     throw new ApiError('bad_input', `${what}: compressed data is corrupt (${(e as Error).message}).`)
   }
   if (out.length !== expectedLength) {

@@ -1,6 +1,7 @@
 import type { Handlers } from '../dispatcher'
 import type { Workstation } from '../../workstation'
 import { fromBase64Deflated, deflateLabels, toPayload } from '../../store/labelCodec'
+import { checkRect } from '../../store/annotationsRepo'
 import type { LabelPatch } from '@shared/contract/methods/annotations'
 
 type Names = 'getLabelMap' | 'applyEdit' | 'undo' | 'redo' | 'getHistory' | 'acceptImage' | 'setRegistration'
@@ -23,6 +24,9 @@ export function annotationHandlers(ws: Workstation): Pick<Handlers, Names> {
     },
     applyEdit: ({ imageId, label, baseSeq, rect, data }) => {
       const store = ws.project
+      // The rect must fit the image before its data is inflated: rect w*h bounds the inflate.
+      const img = store.images.get(imageId)
+      checkRect(rect, img.width, img.height, imageId)
       const values = fromBase64Deflated(data, rect.w * rect.h, `edit "${label}"`)
       const r = store.annotations.applyEdit(imageId, label, baseSeq, rect, values)
       const status = store.images.status(imageId)
