@@ -70,7 +70,13 @@ async function drain(req: IncomingMessage): Promise<void> {
 }
 
 async function serveStatic(res: ServerResponse, staticDir: string, pathname: string): Promise<void> {
-  const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+  let rel: string
+  try {
+    rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+  } catch {
+    // decodeURIComponent throws URIError on `%`, `%zz` or a broken UTF-8 sequence: the client's fault.
+    return sendError(res, { code: 'invalid_argument', message: `The path ${pathname.slice(0, 200)} has a bad percent-encoding.` })
+  }
   const file = normalize(join(staticDir, rel))
   if (!file.startsWith(normalize(staticDir) + sep)) return send(res, 403, { 'content-type': 'text/plain' }, 'Forbidden')
   try {

@@ -1,6 +1,6 @@
-import sharp, { type Sharp } from 'sharp'
+import sharp, { type OutputInfo, type Sharp } from 'sharp'
 import { readFile } from 'node:fs/promises'
-import { ApiError } from '@shared/contract/errors'
+import { ApiError, errorCodes } from '@shared/contract/errors'
 import type { Workstation } from '../workstation'
 
 export interface MediaResponse {
@@ -22,29 +22,50 @@ async function readImageFile(path: string): Promise<Buffer> {
   }
 }
 
-/** RGB as PNG bytes (MFNet 4-channel files are split here). */
+/**
+ * Runs the decode of one file: a file sharp cannot decode (truncated, not an image, a link to a
+ * text file) becomes bad_input naming it, not a 500.
+ */
+async function decoding<T>(path: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (e) {
+    if (e instanceof ApiError) throw e
+    throw new ApiError('bad_input', `${path} cannot be decoded as an image (${(e as Error).message.split('\n')[0]}).`)
+  }
+}
+
+/** RGB decoded here, so a broken file fails inside `decoding` (MFNet 4-channel files are split here). */
 async function rgbPipeline(ws: Workstation, id: number): Promise<Sharp> {
   const img = ws.project.images.get(id)
-  const buf = await readImageFile(ws.project.resolvePath(img.rgbPath))
-  const s = sharp(buf)
-  const meta = await s.metadata()
-  return (meta.channels ?? 3) >= 3 ? s.removeAlpha().toColourspace('srgb') : s.toColourspace('srgb')
+  const path = ws.project.resolvePath(img.rgbPath)
+  const buf = await readImageFile(path)
+  const out: { data: Buffer; info: OutputInfo } = await decoding(path, async () => {
+    const s = sharp(buf, { failOn: 'warning' })
+    const meta = await s.metadata()
+    const p = (meta.channels ?? 3) >= 3 ? s.removeAlpha().toColourspace('srgb') : s.toColourspace('srgb')
+    return p.raw().toBuffer({ resolveWithObject: true })
+  })
+  return sharp(out.data, { raw: { width: out.info.width, height: out.info.height, channels: out.info.channels } })
 }
 
 /** Thermal as raw single-channel pixels, 8 or 16 bit, as stored. */
 export async function thermalRaw(ws: Workstation, id: number): Promise<{ data: Buffer; width: number; height: number; bits: 8 | 16 }> {
   const img = ws.project.images.get(id)
-  const buf = await readImageFile(ws.project.resolvePath(img.thermalPath))
-  const s = sharp(buf)
-  const meta = await s.metadata()
-  const sixteen = meta.depth === 'ushort'
-  const channel = img.thermalChannel ?? 0
-  // Without grey16, sharp reduces a 16-bit grey image to 8 bits before extracting the channel.
-  const out = await (sixteen ? s.toColourspace('grey16') : s)
-    .extractChannel(Math.min(channel, (meta.channels ?? 1) - 1) as 0 | 1 | 2 | 3)
-    .raw({ depth: sixteen ? 'ushort' : 'uchar' })
-    .toBuffer({ resolveWithObject: true })
-  return { data: out.data, width: out.info.width, height: out.info.height, bits: sixteen ? 16 : 8 }
+  const path = ws.project.resolvePath(img.thermalPath)
+  const buf = await readImageFile(path)
+  return decoding(path, async () => {
+    const s = sharp(buf, { failOn: 'warning' })
+    const meta = await s.metadata()
+    const sixteen = meta.depth === 'ushort'
+    const channel = img.thermalChannel ?? 0
+    // Without grey16, sharp reduces a 16-bit grey image to 8 bits before extracting the channel.
+    const out = await (sixteen ? s.toColourspace('grey16') : s)
+      .extractChannel(Math.min(channel, (meta.channels ?? 1) - 1) as 0 | 1 | 2 | 3)
+      .raw({ depth: sixteen ? 'ushort' : 'uchar' })
+      .toBuffer({ resolveWithObject: true })
+    return { data: out.data, width: out.info.width, height: out.info.height, bits: sixteen ? 16 : 8 as 8 | 16 }
+  })
 }
 
 async function thermalPng(ws: Workstation, id: number): Promise<Buffer> {
@@ -111,7 +132,7 @@ export async function handleMedia(ws: Workstation, pathname: string, query: URLS
     }
   } catch (e) {
     const err = e instanceof ApiError ? e : new ApiError('internal', (e as Error).message)
-    const status = err.code === 'not_found' ? 404 : err.code === 'conflict' ? 409 : 500
+    const status = errorCodes[err.code] ?? 500
     return { status, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ error: err.toBody() })) }
   }
 }

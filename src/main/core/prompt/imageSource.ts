@@ -4,8 +4,9 @@
  * clicks on one image decode nothing. Keyed by project, image, content hash and registration, so
  * an image whose registration changes is decoded again.
  */
+import { ApiError } from '@shared/contract/errors'
 import { rgbEdgeMagnitude } from '@shared/labelmap/wand'
-import { readImageForModel } from '../models/imageInput'
+import { ImagingError, readImageForModel } from '../models/imageInput'
 import { splitPair } from '../models/preprocess'
 import type { ProjectStore } from '../store/projectStore'
 import { shiftInto } from '../models/geometry'
@@ -59,7 +60,14 @@ export class PromptImageCache {
 }
 
 async function load(store: ProjectStore, imageId: number): Promise<PromptImage> {
-  const img = await readImageForModel(store, imageId, true)
+  let img: Awaited<ReturnType<typeof readImageForModel>>
+  try {
+    img = await readImageForModel(store, imageId, true)
+  } catch (e) {
+    // A missing, truncated or non-image file is the user's data, not a server fault: say which file.
+    if (e instanceof ImagingError) throw new ApiError('bad_input', `Image ${imageId}: ${e.message}.`)
+    throw e
+  }
   const pair = splitPair(img.pair)
   const { width, height } = pair
   const thermal = shift(pair.thermal, width, height, img.registration.dx, img.registration.dy)
