@@ -4,6 +4,7 @@
  */
 import { mkdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { crc32 } from 'node:zlib'
 import sharp from 'sharp'
 import { beforeAll, afterAll, describe, expect, it } from 'vitest'
 import { detectFormat, UnknownLayoutError } from '../../src/main/core/datasets/detect'
@@ -118,6 +119,30 @@ describe('bad input is reported per file and the rest imports', () => {
     const r = await importAll(dir)
     expect(r.problems).toEqual([{ file: `Label/${name}.png`, reason: expect.stringMatching(/1 channel\(s\) at 16-bit/) }])
     expect(r.imported).toBe(7)
+  })
+
+  it.each(['integrity', 'decode'] as const)('a header claiming 2,000,000,000² pixels is blamed on that file (pixel check: %s)', async (mode) => {
+    const { dir, name } = await broken(`huge-header-${mode}`, async (d, n) => {
+      const f = join(d, 'RGB', `${n}.png`)
+      const bytes = await readFile(f)
+      bytes.writeUInt32BE(2_000_000_000, 16)
+      bytes.writeUInt32BE(2_000_000_000, 20)
+      bytes.writeUInt32BE(crc32(bytes.subarray(12, 29)), 29) // a valid IHDR CRC: only the size lies
+      await writeFile(f, bytes)
+    })
+    const r = await importDataset(dir, { pixelCheck: mode }, new MemorySink())
+    expect(r.imported).toBe(7)
+    expect(r.problems).toEqual([{ file: `RGB/${name}.png`, reason: 'header claims 2000000000x2000000000 pixels, more than the 268402689 an image may have' }])
+  })
+
+  it.each(['RGB', 'Modal', 'Label'])('JPEG bytes named .png in %s are reported as not a PNG', async (sub) => {
+    const { dir, name } = await broken(`jpeg-${sub}`, async (d, n) => {
+      const jpeg = await sharp(Buffer.alloc(160 * 120 * 3, 80), { raw: { width: 160, height: 120, channels: 3 } }).jpeg().toBuffer()
+      await writeFile(join(d, sub, `${n}.png`), jpeg)
+    })
+    const r = await importAll(dir)
+    expect(r.imported).toBe(7)
+    expect(r.problems).toEqual([{ file: `${sub}/${name}.png`, reason: 'named .png but not a PNG file (its bytes are a JPEG)' }])
   })
 
   it('symbolic link escaping the dataset root', async () => {

@@ -28,8 +28,19 @@ export interface LoadContext {
   pixelCheck?: 'integrity' | 'decode'
 }
 
+/**
+ * A file named .png must hold PNG bytes: a JPEG under that name would otherwise decode and be
+ * reported by its consequence ("has 3 channel(s)") instead of its cause.
+ */
+function checkNamedPng(file: string, bytes: Buffer): void {
+  if (!/\.png$/i.test(file) || isPng(bytes)) return
+  const jpeg = bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff
+  throw new ImagingError(file, `named .png but not a PNG file (${jpeg ? 'its bytes are a JPEG' : 'bad signature'})`)
+}
+
 /** Header of an image after the chosen pixel check; throws ImagingError on corruption. */
 async function checkImage(file: string, bytes: Buffer, mode: 'integrity' | 'decode'): Promise<ImageHeader> {
+  checkNamedPng(file, bytes)
   if (mode === 'integrity' && isPng(bytes)) {
     const problem = pngIntegrityProblem(bytes)
     if (problem) throw new ImagingError(file, problem)
@@ -108,7 +119,9 @@ export async function loadItem(item: DatasetItem, ctx: LoadContext): Promise<Loa
     let label: LoadedItem['label']
     if (item.labelPath) {
       current = item.labelPath
-      const l = await readLabel(item.labelPath)
+      const labelBytes = await readBytes(item.labelPath)
+      checkNamedPng(item.labelPath, labelBytes)
+      const l = await readLabel(item.labelPath, labelBytes)
       if (l.width !== rgb.width || l.height !== rgb.height) {
         throw new DatasetFileError(item.labelPath, `label size ${l.width}x${l.height} differs from RGB ${rgb.width}x${rgb.height}`)
       }

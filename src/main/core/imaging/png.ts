@@ -30,16 +30,27 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message.split('\n')[0] : String(err)
 }
 
+/** sharp's default `limitInputPixels`: a larger image cannot be decoded, so its header is refused. */
+export const MAX_IMAGE_PIXELS = 0x3fff * 0x3fff
+
+function checkPixels(file: string, width: number, height: number): void {
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new ImagingError(file, `header claims ${width}x${height} pixels, more than the ${MAX_IMAGE_PIXELS} an image may have`)
+  }
+}
+
 /** Header only (no pixel decode): size, channels, depth. */
 export async function readHeader(file: string, bytes?: Buffer): Promise<ImageHeader> {
   const png = bytes ? readPngHeader(bytes) : null
   // PNG IHDR answers directly (palette PNGs go through sharp, which reports expanded channels).
   if (png && !png.palette) {
+    checkPixels(file, png.width, png.height)
     return { width: png.width, height: png.height, channels: png.channels, bitDepth: png.bitDepth === 16 ? 16 : 8, format: 'png' }
   }
   try {
     const m = await sharp(bytes ?? file).metadata()
     if (!m.width || !m.height || !m.channels) throw new Error('image has no size')
+    checkPixels(file, m.width, m.height)
     return { width: m.width, height: m.height, channels: m.channels, bitDepth: m.depth === 'ushort' ? 16 : 8, format: m.format ?? 'unknown' }
   } catch (err) {
     if (err instanceof ImagingError) throw err
