@@ -1,7 +1,7 @@
 /**
  * Bad input over HTTP answers 4xx with a sentence, never 500 (issue #17 item 4): a path with a
  * broken percent-encoding, and media and wandSelect on a truncated PNG, JPEG bytes named .png and
- * a symlink to a system file.
+ * a symlink to a system file; promptSegment on them too.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { symlinkSync, writeFileSync } from 'node:fs'
@@ -11,12 +11,16 @@ import { Workstation } from '../../src/main/core/workstation'
 import { classPreset } from '../../src/main/core/classPresets'
 import { encodeMfnet4Png } from '../../src/main/core/imaging/png'
 import { startServer, type RunningServer } from '../../src/main/server/server'
+import { writePromptConfig } from '../../src/main/core/prompt/config'
+import { releasePrompt } from '../../src/main/core/prompt/service'
 import { useTmp } from '../helpers/tmp'
+import { makeSamGraphs } from '../prompt/helpers'
 
 const tmp = useTmp()
 let srv: RunningServer | null = null
 let ws: Workstation | null = null
 afterEach(async () => {
+  if (ws) await releasePrompt(ws)
   await srv?.close()
   await ws?.closeProject()
   srv = null
@@ -87,6 +91,19 @@ describe('bad input over HTTP', () => {
       const e = await errorOf(r)
       expect(e.code).toBe('bad_input')
       expect(e.message).toMatch(expected[name])
+      expect(e.message).toContain(files[name])
+    }
+  })
+
+  it('answers promptSegment on a truncated PNG or a symlink to /etc/passwd with 422 naming the file', async () => {
+    const { files, ids, call } = await boot()
+    const g = makeSamGraphs(join(tmp(), 'graphs'))
+    writePromptConfig(ws!.project, { name: 'test SAM', kind: 'onnx-pair', format: 'sam', id: 'test-sam-bad', encoder: g.samEncoder, decoder: g.samDecoder, source: 'rgb', addedAt: new Date().toISOString() })
+    for (const name of ['truncated', 'passwd'] as const) {
+      const r = await call('promptSegment', { imageId: ids[name], points: [{ x: 1, y: 1, label: 1 }] })
+      expect(r.status, name).toBe(422)
+      const e = await errorOf(r)
+      expect(e.code).toBe('bad_input')
       expect(e.message).toContain(files[name])
     }
   })
