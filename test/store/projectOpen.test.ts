@@ -42,6 +42,18 @@ describe('opening a file that is not a Twinlight project', () => {
     check.close()
   })
 
+  it('refuses a foreign WAL-mode database without creating -wal/-shm beside it', () => {
+    const path = join(tmp(), 'wal.sqlite')
+    const raw = new Database(path)
+    raw.pragma('journal_mode = WAL')
+    raw.exec('CREATE TABLE notes (body TEXT)')
+    raw.close()
+    const before = sha(path)
+    expect(() => ProjectStore.open(path, { recover: false })).toThrow(`${path} is an SQLite database but not a Twinlight project (another application's) — nothing was changed.`)
+    expect(sha(path)).toBe(before)
+    for (const side of ['-wal', '-shm', '.lock']) expect(existsSync(path + side), side).toBe(false)
+  })
+
   it('refuses an empty file instead of initialising it', () => {
     const path = join(tmp(), 'empty.twinlight')
     writeFileSync(path, '')

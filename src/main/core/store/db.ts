@@ -28,14 +28,20 @@ function checkFile(path: string): void {
   if (st.size === 0) throw new ApiError('bad_input', `${path} is an empty file, not a Twinlight project (create a project to initialise a file) — nothing was changed.`)
   if (st.size < 100) throw new ApiError('bad_input', `${path} is not a Twinlight project: the file is truncated (${st.size} bytes).`)
   const fd = openSync(path, 'r')
+  const header = Buffer.alloc(100)
   try {
-    const buf = Buffer.alloc(16)
-    readSync(fd, buf, 0, 16, 0)
-    if (buf.toString('latin1') !== SQLITE_MAGIC) {
-      throw new ApiError('bad_input', `${path} is not a Twinlight project: it is not an SQLite database (corrupted or another kind of file).`)
-    }
+    readSync(fd, header, 0, 100, 0)
   } finally {
     closeSync(fd)
+  }
+  if (header.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
+    throw new ApiError('bad_input', `${path} is not a Twinlight project: it is not an SQLite database (corrupted or another kind of file).`)
+  }
+  // A WAL-mode file with no -wal beside it is fully described by its header; SQLite would create
+  // -wal/-shm just to read it, so a foreign one is refused from the header (application_id, offset 68).
+  const walMode = header[18] === 2
+  if (walMode && !existsSync(`${path}-wal`) && header.readUInt32BE(68) !== APP_ID) {
+    throw new ApiError('bad_input', `${path} is an SQLite database but not a Twinlight project (another application's) — nothing was changed.`)
   }
 }
 
