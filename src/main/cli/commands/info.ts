@@ -1,6 +1,7 @@
 import type { Command } from '../index'
 import { parse } from '../args'
 import { ProjectStore } from '../../core/store/projectStore'
+import { liveLockHolder } from '../../core/store/projectLock'
 import { makeOut } from '../output'
 import { ApiError } from '@shared/contract/errors'
 
@@ -16,7 +17,10 @@ export const infoCommand: Command = {
     const store = ProjectStore.open(positionals[0]!, { recover: false })
     try {
       const s = store.summary()
-      const jobs = store.jobs.list(10)
+      // A job 'running' with no live writer was left by a dead process: show what the owner's next
+      // open will record (display only; a reader never writes).
+      const orphaned = liveLockHolder(store.path) === null
+      const jobs = store.jobs.list(10).map((j) => (orphaned && (j.state === 'running' || j.state === 'queued') ? { ...j, state: 'interrupted' as const } : j))
       const models = store.models.list()
       const lines = [
         `${s.name}  (${s.path})`,

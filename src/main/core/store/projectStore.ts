@@ -2,6 +2,7 @@ import { dirname, isAbsolute, relative, resolve, sep, posix } from 'node:path'
 import type { ClassInfo, ModelVersionInfo, ProjectSummary } from '@shared/contract/types'
 import { openDatabase, type Db } from './db'
 import { LATEST_SCHEMA } from './migrations'
+import { acquireLock, releaseLock } from './projectLock'
 import { ImagesRepo } from './imagesRepo'
 import { AnnotationsRepo } from './annotationsRepo'
 import { JobsRepo } from './jobsRepo'
@@ -20,7 +21,7 @@ export class ProjectStore {
   readonly proposals: ProposalsRepo
   readonly dir: string
 
-  private constructor(readonly path: string, readonly db: Db) {
+  private constructor(readonly path: string, readonly db: Db, readonly readOnly = false) {
     this.dir = dirname(path)
     this.images = new ImagesRepo(db)
     this.annotations = new AnnotationsRepo(db)
@@ -31,7 +32,7 @@ export class ProjectStore {
 
   static create(path: string, opts: { name?: string; classes: ClassInfo[] }): ProjectStore {
     const abs = resolve(path)
-    const store = new ProjectStore(abs, openDatabase(abs, { create: true }))
+    const store = new ProjectStore(abs, withLock(abs, () => openDatabase(abs, { create: true })))
     store.db.transaction(() => {
       store.setMeta('name', opts.name ?? defaultName(abs))
       store.setClasses(opts.classes)
@@ -40,17 +41,20 @@ export class ProjectStore {
   }
 
   /**
-   * Opens a project. The owning process (app, server) passes `recover` so that jobs left running by
-   * a crash become resumable; readers such as `twinlight info` must not touch another process's jobs.
+   * Opens a project. The owning process (app, server) takes the project's lock (one writer per file)
+   * and recovers jobs left running by a crash. Readers such as `twinlight info` pass `recover: false`:
+   * the file is opened read-only, no lock is taken and another process's jobs are left alone.
    */
   static open(path: string, opts: { recover: boolean } = { recover: true }): ProjectStore {
     const abs = resolve(path)
-    const store = new ProjectStore(abs, openDatabase(abs, { create: false }))
-    if (opts.recover) store.jobs.markInterrupted()
+    if (!opts.recover) return new ProjectStore(abs, openDatabase(abs, { create: false, readonly: true }), true)
+    const store = new ProjectStore(abs, withLock(abs, () => openDatabase(abs, { create: false })))
+    store.jobs.markInterrupted()
     return store
   }
 
   close(): void {
+    if (this.db.open && this.readOnly) this.db.close()
     if (this.db.open) {
       try {
         this.db.pragma('wal_checkpoint(TRUNCATE)')
@@ -58,6 +62,7 @@ export class ProjectStore {
         /* another reader holds the WAL; the next open checkpoints */
       }
       this.db.close()
+      releaseLock(this.path)
     }
   }
 
@@ -114,6 +119,17 @@ export class ProjectStore {
       splits: this.images.splits(),
       activeModel: this.models.active()
     }
+  }
+}
+
+/** Takes the project's lock, then opens; the lock is given back when the open fails. */
+function withLock(path: string, open: () => Db): Db {
+  acquireLock(path)
+  try {
+    return open()
+  } catch (e) {
+    releaseLock(path)
+    throw e
   }
 }
 
