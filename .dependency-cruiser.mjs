@@ -1,7 +1,7 @@
 // Architecture rules (issue #16, docs/architecture.md "Layers"), checked by `npm run lint:arch`.
 // test/lint/archRules.test.ts runs this same config on a fixture tree that breaks each rule once.
-// Not expressible here, so kept elsewhere: DOM/Node globals in src/shared (ESLint no-restricted-globals);
-// "only the composition root constructs the services" (there is no composition root yet).
+// Not expressible here, so kept elsewhere: DOM/Node globals in src/shared (ESLint no-restricted-globals,
+// eslint.config.js). Left out: "only the composition root constructs the services" (none exists yet).
 import { fileURLToPath } from 'node:url'
 
 const nativeModules = '(^|/)node_modules/(electron|better-sqlite3|sharp|onnxruntime-node|ws|tsx)/'
@@ -55,6 +55,13 @@ export default {
       comment: 'The renderer is a sandboxed web page: no Electron or native/Node-only packages.',
       from: { path: '^src/renderer/' },
       to: { path: nativeModules }
+    },
+    {
+      name: 'preload-no-native-modules',
+      severity: 'error',
+      comment: 'The preload runs sandboxed: of the native/Node-only packages it may use only electron.',
+      from: { path: '^src/preload/' },
+      to: { path: '(^|/)node_modules/(better-sqlite3|sharp|onnxruntime-node|ws|tsx)/' }
     },
     {
       name: 'models-not-training',

@@ -40,6 +40,7 @@ describe('architecture rules (dependency-cruiser)', () => {
     ['renderer-no-node', /^src\/renderer\/usesPath\.ts -> path$/],
     ['renderer-no-native-modules', /^src\/renderer\/usesSqlite\.ts -> .*node_modules\/better-sqlite3\//],
     ['preload-not-main-or-renderer', /^src\/preload\/importsRenderer\.ts -> src\/renderer\/view\.ts$/],
+    ['preload-no-native-modules', /^src\/preload\/usesSharp\.ts -> .*node_modules\/sharp\//],
     ['models-not-training', /^src\/main\/core\/models\/usesTraining\.ts -> src\/main\/core\/training\/loop\.ts$/],
     ['no-unresolvable', /^src\/main\/unresolved\.ts -> \.\/missing$/]
   ])('%s fires on its fixture', (rule, edge) => {
