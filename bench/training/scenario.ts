@@ -18,7 +18,7 @@ import { evaluateVariants, iouTable, type IouTable } from '../../src/main/core/t
 import { fromStored } from '../../src/main/core/training/trainJob'
 import { modelOutputs } from '../../src/main/core/training/modelOutputs'
 import { getReport } from '../../src/main/core/training/versions'
-import { loadGate } from '../../src/main/core/training/gate'
+import { loadGate } from '../../src/main/core/models/adapterGate'
 import { iouTableText } from '../../src/main/core/training/reportTable'
 import type { TrainingReport, TrainJobResult } from '../../src/shared/contract/methods/training'
 import type { JobInfo } from '../../src/shared/contract/types'

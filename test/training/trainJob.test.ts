@@ -6,7 +6,7 @@ import type { TrainingReport, TrainJobResult } from '../../src/shared/contract/m
 import type { JobInfo } from '../../src/shared/contract/types'
 import { useTmp } from '../helpers/tmp'
 import { syntheticProject } from './synthetic'
-import { fitGate, gateAllows, GATE_MIN_RADIUS, imageDescriptor, loadGate } from '../../src/main/core/training/gate'
+import { fitGate, gateAllows, GATE_MIN_RADIUS, imageDescriptor, loadGate } from '../../src/main/core/models/adapterGate'
 import { evaluateVariants } from '../../src/main/core/training/evaluate'
 import { fromStored } from '../../src/main/core/training/trainJob'
 import { decodeAdapter } from '../../src/main/core/models/adapterFormat'

@@ -7,13 +7,7 @@ import { exportCommand } from './commands/export'
 import { prefillCommand } from './commands/prefill'
 import { trainCommand } from './commands/train'
 import { addModelCommand } from './commands/addModel'
-
-export interface Command {
-  name: string
-  summary: string
-  usage: string
-  run(argv: string[], json: boolean): Promise<number>
-}
+import type { Command } from './command'
 
 const commands: Command[] = [serveCommand, infoCommand, importCommand, exportCommand, demoCommand, prefillCommand, trainCommand, addModelCommand]
 

@@ -1,4 +1,4 @@
-import type { Command } from '../index'
+import type { Command } from '../command'
 import { parse, str } from '../args'
 import { makeOut } from '../output'
 import { ApiError } from '@shared/contract/errors'

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import type { Command } from '../index'
+import type { Command } from '../command'
 import { parse, intOption, str } from '../args'
 import { defaultDataDir } from '../dataDir'
 import { Workstation } from '../../core/workstation'

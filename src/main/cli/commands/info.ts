@@ -1,4 +1,4 @@
-import type { Command } from '../index'
+import type { Command } from '../command'
 import { parse } from '../args'
 import { ProjectStore } from '../../core/store/projectStore'
 import { liveLockHolder } from '../../core/store/projectLock'

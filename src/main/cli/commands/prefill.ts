@@ -1,4 +1,4 @@
-import type { Command } from '../index'
+import type { Command } from '../command'
 import { parse } from '../args'
 import { defaultDataDir } from '../dataDir'
 import { Workstation } from '../../core/workstation'

@@ -11,13 +11,9 @@ import { acceleratorCandidates, choiceFromAttempts, defaultThreads, forceCpuFrom
 import { OrtWorker } from './ortWorker'
 import { releaseStagePool } from './prefillPool'
 import type { InputSlot } from './preprocess'
+import type { OutputShapes } from './outputShapes'
 
-export interface OutputShapes {
-  c: number
-  d: number
-  h: number
-  w: number
-}
+export type { OutputShapes }
 
 export interface BackboneOutputs {
   logits: Float32Array

@@ -13,7 +13,7 @@ import { allocSlot, Preprocessor, type InputSlot } from './preprocess'
 import type { ModelManifest } from '@shared/modelPackage'
 import { resolveVersion } from './modelVersions'
 import { applyAdapter } from './adapter'
-import { gateAllows } from '../training/gate'
+import { gateAllows } from './adapterGate'
 import { frameFor } from './geometry'
 
 /** Logits [C, h, w] (adapter applied) and features [D, h, w] (through float16 when cached). */

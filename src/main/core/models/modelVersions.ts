@@ -3,7 +3,7 @@
  * use (package_path = its folder) and activated when nothing is active; a version resolves to its
  * package folder and, for adapter versions, the adapter tensors.
  */
-import { loadGate, type AdapterGate } from '../training/gate'
+import { loadGate, type AdapterGate } from './adapterGate'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
@@ -53,7 +53,7 @@ export async function resolveVersion(store: ProjectStore, id?: number): Promise<
     info,
     packageDir: resolve(store.resolvePath(info.packagePath)),
     adapter: blob && blob.length ? decodeAdapter(blob, `adapter of model version ${vid}`) : null,
-    // A fine-tuned adapter applies only to images like the ones it was trained on (see training/gate.ts).
+    // A fine-tuned adapter applies only to images like the ones it was trained on (see models/adapterGate.ts).
     gate: info.kind === 'adapter' ? loadGate(store, vid) : null
   }
 }

@@ -12,7 +12,7 @@ import { labelsFromLogits, type LabelBuffers } from './postprocess'
 import { regionTable } from './regions'
 import { encodeHalf } from './fp16'
 import type { Frame } from './geometry'
-import type { OutputShapes } from './engine'
+import type { OutputShapes } from './outputShapes'
 import type { Region } from '../store/proposalsRepo'
 
 export interface PreparedImage {

@@ -16,7 +16,7 @@ import { checkPackageDecoder, PromptModelError } from './formats'
 import type { PromptFrame } from './geometry'
 import type { PromptImage } from './imageSource'
 import { decodeWith, type DecodeResult, type Embedding, type EmbeddingTensor, type PromptBox, type PromptPoint } from './promptModel'
-import type { PromptEngine } from './service'
+import type { PromptEngine } from './promptEngine'
 
 export class PackagePromptEngine implements PromptEngine {
   private constructor(

@@ -18,18 +18,9 @@ import { currentRegistration } from './register'
 import { EmbeddingCache, embeddingKey } from './embeddingCache'
 import { PromptImageCache } from './imageSource'
 import { PackagePromptEngine } from './packageEngine'
-import { PromptModel, type DecodeResult, type Embedding, type PromptBox, type PromptPoint } from './promptModel'
-import type { PromptImage } from './imageSource'
+import { PromptModel, type Embedding, type PromptBox, type PromptPoint } from './promptModel'
 import { RefineMemory } from './refineMemory'
-
-/** What the service needs of a prompt model (an ONNX SAM/SAM2 pair, or a model package's decoder). */
-export interface PromptEngine {
-  readonly id: string
-  encode(img: PromptImage, source: PromptSource): Promise<Embedding>
-  /** `prev`: a low-res mask logit from an earlier decode (mask_input), see RefineMemory. */
-  decode(emb: Embedding, points: readonly PromptPoint[], box?: PromptBox, prev?: Float32Array): Promise<DecodeResult>
-  release(): Promise<void>
-}
+import type { PromptEngine } from './promptEngine'
 
 /** Opens an engine for a registration; replaced by tests and by the package-backed variant. */
 export type EngineOpener = (ws: Workstation, cfg: PromptConfig) => Promise<PromptEngine>

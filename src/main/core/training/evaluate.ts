@@ -10,7 +10,7 @@ import { validOutputExtent, type Frame } from '../models/geometry'
 import { axis, blendRows } from '../models/postprocess'
 import { addAdapterDelta, type AdapterWeights } from './adapterMath'
 import { classSpace, frameOf, type OutputsSource } from './outputs'
-import { gateAllows, type AdapterGate } from './gate'
+import { gateAllows, type AdapterGate } from '../models/adapterGate'
 
 /**
  * Arg-max labels at the image size for several logit maps [c, h, w] of one image at once (the

@@ -17,7 +17,7 @@ import type { OutputsSource } from './outputs'
 import { defaultSteps, defaultTrainConfig, type LossPoint, type TrainConfig } from './trainLoop'
 import { trainAdapter } from './workerClient'
 import { baseOf, nextVersionName, saveReport, type TrainingReport } from './versions'
-import { fitGate, imageDescriptor, loadGate, saveGate } from './gate'
+import { fitGate, imageDescriptor, loadGate, saveGate } from '../models/adapterGate'
 import type { ActivatePolicy, TrainJobResult } from '@shared/contract/methods/training'
 
 export type { ActivatePolicy, TrainJobResult }

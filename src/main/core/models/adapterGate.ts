@@ -7,7 +7,7 @@
  * Off the training domain the version behaves as its base package (Δ = 0).
  */
 import type { ProjectStore } from '../store/projectStore'
-import { validOutputExtent, type Frame } from '../models/geometry'
+import { validOutputExtent, type Frame } from './geometry'
 
 export interface AdapterGate {
   /** Centroid of the training images' descriptors (mean feature per channel). */
