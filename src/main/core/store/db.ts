@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
-import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { accessSync, constants, existsSync, openSync, readSync, closeSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
 import { appRoot } from '../appInfo'
 import { LATEST_SCHEMA, migrations } from './migrations'
@@ -16,6 +16,21 @@ function nativeBinding(): string | undefined {
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000'
 const APP_ID = 0x54574c54 // 'TWLT' in PRAGMA application_id marks a Twinlight project
+
+/**
+ * A project is written on every save and SQLite's WAL needs files beside it: a read-only file or
+ * folder (permissions, a read-only disk) gets a sentence instead of "unable to open database file".
+ */
+function checkWritable(path: string): void {
+  for (const p of [path, dirname(path)]) {
+    try {
+      accessSync(p, constants.W_OK)
+    } catch {
+      const what = p === path ? 'the file is read-only' : `its folder ${p} is read-only`
+      throw new ApiError('forbidden', `${path} cannot be opened for editing: ${what}. Make it writable, or copy the project to a writable folder.`)
+    }
+  }
+}
 
 /** Reads the first bytes so a non-SQLite or truncated file gets a sentence, not a driver stack. */
 function checkHeader(path: string): void {
@@ -71,6 +86,7 @@ export function openDatabase(path: string, opts: { create: boolean }): Db {
   if (opts.create && exists) throw new ApiError('conflict', `${path} already exists; open it instead or choose another name.`)
   if (!opts.create && !exists) throw new ApiError('not_found', `${path} does not exist.`)
   if (exists) checkHeader(path)
+  if (exists) checkWritable(path)
   let db: Db
   try {
     const binding = nativeBinding()
