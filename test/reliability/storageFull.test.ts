@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { Workstation } from '../../src/main/core/workstation'
 import { createDispatcher, type CallOutcome } from '../../src/main/core/api/dispatcher'
 import { allHandlers } from '../../src/main/core/api/handlers'
+import { registerJobs } from '../../src/main/core/registerJobs'
 import { deflateLabels, inflateLabels } from '../../src/main/core/store/labelCodec'
 import { errorCodes } from '../../src/shared/contract/errors'
 
@@ -35,6 +36,7 @@ afterAll(() => {
 
 function boot(dir: string) {
   const ws = new Workstation({ dataDir: join(root, `data-${randomBytes(3).toString('hex')}`), transport: 'http' })
+  registerJobs(ws)
   const d = createDispatcher(allHandlers(ws), () => {})
   return { ws, call: (m: string, a: unknown) => d.call(m, a), dir }
 }
@@ -84,9 +86,11 @@ describe('storage failures', () => {
     expect(errorCodes[failure!.code]).toBe(507)
     expect(failure!.message).toContain(path)
     expect(failure!.message).toMatch(/disk is full/)
-    const accept = errorOf(await call('acceptImage', { imageId }))
-    expect(accept?.code).toBe('insufficient_storage')
-    expect(accept?.message).toContain(path)
+    for (const [m, a] of [['acceptImage', { imageId }], ['startExport', { dir: join(root, 'export'), format: 'mfnet', statuses: ['in_review'] }]] as const) {
+      const e = errorOf(await call(m, a))
+      expect(e?.code, `${m}: ${e?.message}`).toBe('insufficient_storage')
+      expect(e?.message).toContain(path)
+    }
     // A read on a full disk works and shows the last acknowledged edit.
     const read = await call('getLabelMap', { imageId })
     expect(read.ok).toBe(true)
