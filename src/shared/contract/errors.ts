@@ -8,7 +8,9 @@ export const errorCodes = {
   unsupported_schema: 422,
   bad_input: 422,
   cancelled: 499,
-  internal: 500
+  internal: 500,
+  /** The disk holding the project is full (or failing): free space and save again. */
+  insufficient_storage: 507
 } as const
 
 export type ErrorCode = keyof typeof errorCodes

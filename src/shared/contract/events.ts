@@ -30,6 +30,15 @@ export const events = {
   /** An image's status or label map changed (by another window, a job or an import). */
   'image.changed': event(z.object({ imageId: z.number(), status: z.string() }), 'An image changed.'),
   /**
+   * An image's label map changed through its shared history (undo is per image, not per client):
+   * pushed on every edit, undo and redo so another window showing the image reloads it instead of
+   * learning of it from a 409 at its next save. `by` is the clientId the caller sent (null if none).
+   */
+  'annotation.changed': event(
+    z.object({ imageId: z.number(), headSeq: z.number(), by: z.string().nullable(), action: z.enum(['edit', 'undo', 'redo']) }),
+    'The label map of an image changed (edit, undo or redo) and by which client.'
+  ),
+  /**
    * A prompt-model embedding finished computing (click-to-segment): the annotator's "embedding
    * ready" indicator listens for it instead of polling getEmbeddingStatus.
    */

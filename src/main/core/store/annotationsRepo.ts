@@ -58,15 +58,17 @@ export class AnnotationsRepo {
     return { width: m.row.width, height: m.row.height, labels: m.labels.slice(), headSeq: m.row.head_seq, source: m.row.source, modelVersionId: m.row.model_version_id }
   }
 
-  /** The current map, deflated (materialised first when deltas are pending). */
+  /**
+   * The current map, deflated. A read never writes: with deltas pending the map is rebuilt and
+   * deflated in memory (the next save materialises it), so reading works on a full disk or a
+   * read-only file.
+   */
   currentDeflated(imageId: number): { width: number; height: number; data: Buffer } | null {
-    let row = this.row(imageId)
+    const row = this.row(imageId)
     if (!row) return null
-    if (row.data_seq !== row.head_seq) {
-      this.db.transaction(() => this.materialize(imageId))()
-      row = this.row(imageId)!
-    }
-    return { width: row.width, height: row.height, data: row.data }
+    if (row.data_seq === row.head_seq) return { width: row.width, height: row.height, data: row.data }
+    const m = this.load(imageId)!
+    return { width: m.row.width, height: m.row.height, data: deflateLabels(m.labels) }
   }
 
   /**

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
-import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { accessSync, constants, existsSync, openSync, readSync, closeSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
 import { appRoot } from '../appInfo'
 import { LATEST_SCHEMA, migrations } from './migrations'
@@ -121,6 +121,21 @@ export function migrate(db: Db, path: string): void {
 }
 
 /**
+ * A project is written on every save and SQLite's WAL needs files beside it: a read-only file or
+ * folder (permissions, a read-only disk) gets a sentence instead of "unable to open database file".
+ */
+function checkWritable(path: string): void {
+  for (const p of [path, dirname(path)]) {
+    try {
+      accessSync(p, constants.W_OK)
+    } catch {
+      const what = p === path ? 'the file is read-only' : `its folder ${p} is read-only`
+      throw new ApiError('forbidden', `${path} cannot be opened for editing: ${what}. Make it writable, or copy the project to a writable folder.`)
+    }
+  }
+}
+
+/**
  * Opens (or with `create`, creates) a project database. Only `create` initialises a file; opening
  * refuses anything that is not already a Twinlight project and leaves it untouched. `readonly` opens
  * for reading only (no pragma that writes, no migration). Every failure is an ApiError whose message
@@ -134,6 +149,7 @@ export function openDatabase(path: string, opts: { create: boolean; readonly?: b
     const checked = openChecked(path)
     if (opts.readonly) return checked
     checked.close()
+    checkWritable(path)
   }
   const db = connect(path, false)
   try {

@@ -37,7 +37,9 @@ export class EditSession {
     readonly width: number,
     readonly height: number,
     map: Uint8Array,
-    private readonly on: SessionListener
+    private readonly on: SessionListener,
+    /** Sent with every save, undo and redo so other windows learn who changed the image. */
+    private readonly clientId?: string
   ) {
     this.map = map
   }
@@ -73,7 +75,7 @@ export class EditSession {
         const e = this.queue[0]
         let res: EditResult
         try {
-          res = await this.api.applyEdit({ imageId: this.imageId, label: e.label, baseSeq: this.history.head, rect: e.rect, data: await deflateBase64(e.data) })
+          res = await this.api.applyEdit({ imageId: this.imageId, label: e.label, baseSeq: this.history.head, rect: e.rect, data: await deflateBase64(e.data), clientId: this.clientId })
         } catch (err) {
           this.saveError = err
           break
@@ -101,11 +103,26 @@ export class EditSession {
   private async step(which: 'undo' | 'redo'): Promise<void> {
     await this.idle()
     if (this.queue.length > 0) throw new Error('An edit is not saved yet: retry the save before undoing.')
-    const res = which === 'undo' ? await this.api.undo({ imageId: this.imageId }) : await this.api.redo({ imageId: this.imageId })
+    const args = { imageId: this.imageId, clientId: this.clientId }
+    const res = which === 'undo' ? await this.api.undo(args) : await this.api.redo(args)
     this.history = res.history
     this.status = res.status
     if (res.patch) await this.applyPatch(res.patch)
     this.on.state()
+  }
+
+  /**
+   * Takes the stored map and history after another window changed the image. Refused (false) while
+   * edits of this window are unsaved: those stay, and their save then reports the conflict.
+   */
+  replaceMap(map: Uint8Array, history: HistoryState, status: ImageStatus): boolean {
+    if (this.queue.length > 0 || this.saving || map.length !== this.map.length) return false
+    this.map.set(map)
+    this.history = history
+    this.status = status
+    this.on.dirty(null)
+    this.on.state()
+    return true
   }
 
   async applyPatch(p: LabelPatch): Promise<void> {

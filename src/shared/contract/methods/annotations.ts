@@ -47,6 +47,9 @@ export interface UndoResult {
   patch: LabelPatch | null
 }
 
+/** Names the calling window, echoed as `by` in `annotation.changed` so it can tell its own changes from others'. */
+const clientId = z.string().min(1).max(100).optional()
+
 export const annotationMethods = {
   /** The current label map (latest revision with history applied), or the model's proposal. */
   getLabelMap: method<LabelMapPayload | null>()(
@@ -65,13 +68,15 @@ export const annotationMethods = {
         label: z.string().min(1).max(200),
         baseSeq: z.number().int().min(0),
         rect,
-        data: deflated
+        data: deflated,
+        clientId
       })
       .strict(),
     'Save one edit (one undo entry).'
   ),
-  undo: method<UndoResult>()(z.object({ imageId: id }).strict(), 'Undo the newest edit of an image.'),
-  redo: method<UndoResult>()(z.object({ imageId: id }).strict(), 'Redo the newest undone edit of an image.'),
+  /** Undo is per image: one shared history, so it may undo another window's edit; every window is told by `annotation.changed`. */
+  undo: method<UndoResult>()(z.object({ imageId: id, clientId }).strict(), 'Undo the newest edit of an image (shared by every window).'),
+  redo: method<UndoResult>()(z.object({ imageId: id, clientId }).strict(), 'Redo the newest undone edit of an image (shared by every window).'),
   getHistory: method<{ state: HistoryState; entries: HistoryEntry[] }>()(
     z.object({ imageId: id, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     'Undo history of an image, newest first.'

@@ -8,6 +8,8 @@ import { EditSession, type SessionListener } from '../../lib/editSession'
 import { findRegions } from '../../lib/regions'
 import { fetchThermalRaw, percentileWindow, thermalFromImage } from '../../lib/thermal'
 import type { Rect } from '../../lib/rect'
+import { clientId } from '../../lib/clientId'
+import type { EventPayload } from '@shared/contract'
 
 function loadImage(url: string): Promise<HTMLImageElement> {
   return new Promise((resolve, reject) => {
@@ -40,7 +42,7 @@ export async function loadAnnotatorImage(imageId: number, listener: SessionListe
     ])
     const { width, height } = image
     const map = current && current.width === width && current.height === height ? current.data : new Uint8Array(width * height)
-    const session = new EditSession(api, imageId, width, height, map, listener)
+    const session = new EditSession(api, imageId, width, height, map, listener, clientId)
     session.history = hist.state
     session.status = image.status
     const regions = proposal && proposal.width === width ? findRegions(proposal.data, confidence?.data ?? null, width, height) : null
@@ -69,6 +71,25 @@ export async function refreshHistory(): Promise<void> {
     ed.entries = (await api.getHistory({ imageId: ed.image.id, limit: 200 })).entries
   } catch {
     /* the panel keeps its last list; the next action refreshes it again */
+  }
+}
+
+/**
+ * Another window edited, undid or redid the open image (undo is per image, shared by every window):
+ * load the stored map and history again and say so. Own changes and other images are ignored.
+ */
+export async function onAnnotationChanged(e: EventPayload<'annotation.changed'>): Promise<void> {
+  const ed = useEditor()
+  const s = ed.data?.session
+  if (!s || e.imageId !== s.imageId || e.by === clientId) return
+  if (s.pending > 0) return // unsaved edits here: their save reports the conflict and offers a reload
+  try {
+    const [current, hist, image] = await Promise.all([labelMap(s.imageId, 'current'), api.getHistory({ imageId: s.imageId, limit: 200 }), api.getImage({ id: s.imageId })])
+    if (ed.data?.session !== s || !current || !s.replaceMap(current.data, hist.state, image.status)) return
+    ed.entries = hist.entries
+    useNotify().info(`Changed by another window (${e.action})`)
+  } catch (err) {
+    useNotify().error('Could not reload the image changed by another window', err)
   }
 }
 
