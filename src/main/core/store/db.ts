@@ -124,7 +124,7 @@ export function migrate(db: Db, path: string): void {
  * A project is written on every save and SQLite's WAL needs files beside it: a read-only file or
  * folder (permissions, a read-only disk) gets a sentence instead of "unable to open database file".
  */
-function checkWritable(path: string): void {
+export function checkWritable(path: string): void {
   for (const p of [path, dirname(path)]) {
     try {
       accessSync(p, constants.W_OK)

@@ -1,6 +1,7 @@
 import { dirname, isAbsolute, relative, resolve, sep, posix } from 'node:path'
+import { existsSync } from 'node:fs'
 import type { ClassInfo, ModelVersionInfo, ProjectSummary } from '@shared/contract/types'
-import { openDatabase, type Db } from './db'
+import { checkWritable, openDatabase, type Db } from './db'
 import { LATEST_SCHEMA } from './migrations'
 import { acquireLock, releaseLock } from './projectLock'
 import { ImagesRepo } from './imagesRepo'
@@ -48,6 +49,7 @@ export class ProjectStore {
   static open(path: string, opts: { recover: boolean } = { recover: true }): ProjectStore {
     const abs = resolve(path)
     if (!opts.recover) return new ProjectStore(abs, openDatabase(abs, { create: false, readonly: true }), true)
+    if (existsSync(abs)) checkWritable(abs) // before the lock file, which a read-only folder refuses with a vaguer error
     const store = new ProjectStore(abs, withLock(abs, () => openDatabase(abs, { create: false })))
     store.jobs.markInterrupted()
     return store
