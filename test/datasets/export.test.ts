@@ -65,13 +65,19 @@ describe('export atomicity', () => {
     await writeFile(join(target, 'keep.txt'), 'mine')
     await expect(exportDataset(exportSourceFromIndex(index), target, { format: 'mfnet' })).rejects.toBeInstanceOf(ExportTargetExistsError)
     expect(await readdir(target)).toEqual(['keep.txt'])
-    // A failing overwrite must not touch the old folder either.
-    await expect(exportDataset(failingSource(exportSourceFromIndex(index), 2), target, { format: 'mfnet', overwrite: true })).rejects.toThrow()
+    // Overwrite replaces only an earlier Twinlight export (issue 17): a folder of the user's is refused.
+    await expect(exportDataset(exportSourceFromIndex(index), target, { format: 'mfnet', overwrite: true })).rejects.toThrow(/not written by a Twinlight export/)
     expect(await readdir(target)).toEqual(['keep.txt'])
-    const res = await exportDataset(exportSourceFromIndex(index), target, { format: 'mfnet', overwrite: true })
+    const earlier = join(work, 'earlier-export')
+    await exportDataset(exportSourceFromIndex(index), earlier, { format: 'mfnet' })
+    await writeFile(join(earlier, 'stale.txt'), 'from the old export')
+    // A failing overwrite must not touch the old folder either.
+    await expect(exportDataset(failingSource(exportSourceFromIndex(index), 2), earlier, { format: 'mfnet', overwrite: true })).rejects.toThrow()
+    expect(await readdir(earlier)).toContain('stale.txt')
+    const res = await exportDataset(exportSourceFromIndex(index), earlier, { format: 'mfnet', overwrite: true })
     expect(res.exported).toBe(8)
-    expect((await readdir(target)).sort()).toEqual(['images', 'labels', 'test.txt', 'test_day.txt', 'test_night.txt', 'train.txt', 'val.txt'])
-    expect(await leftovers(target)).toEqual([])
+    expect((await readdir(earlier)).sort()).toEqual(['.twinlight-export.json', 'images', 'labels', 'test.txt', 'test_day.txt', 'test_night.txt', 'train.txt', 'val.txt'])
+    expect(await leftovers(earlier)).toEqual([])
   })
 
   it('exports into an existing empty folder', async () => {

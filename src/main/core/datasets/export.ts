@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import { cloneClasses } from '../../../shared/formats/classes'
 import type { ExportFormat } from '../../../shared/formats/layouts'
 import { writeAtomically } from './export/atomic'
+import { checkOverwritable, EXPORT_MARKER } from './export/targetGuard'
 import { CocoBuilder } from './export/coco'
 import { FilePlacer } from './export/files'
 import type { ExportItem, ExportOptions, ExportResult, ExportSource } from './export/types'
@@ -44,6 +45,7 @@ export function splitFilesForExport(format: ExportFormat, source: readonly Split
 
 export async function exportDataset(source: ExportSource, target: string, opts: ExportOptions): Promise<ExportResult> {
   opts.signal?.throwIfAborted()
+  checkOverwritable(target, opts.overwrite === true)
   return writeAtomically(target, { overwrite: opts.overwrite }, async (root) => {
     const ctx: WriterContext = { root, classes: source.classes, opts, placer: new FilePlacer(opts.link ?? true), madeDirs: new Set() }
     const coco = opts.format === 'coco' ? new CocoBuilder(source.classes, opts.cocoConnectivity ?? 8, opts.cocoIncludeBackground ?? false) : null
@@ -82,6 +84,7 @@ export async function exportDataset(source: ExportSource, target: string, opts: 
       await writeFile(join(root, 'classes.json'), JSON.stringify({ classes: cloneClasses(source.classes) }, null, 1) + '\n')
     }
     if (coco) await writeFile(join(root, 'annotations.json'), JSON.stringify(coco.build()))
+    await writeFile(join(root, EXPORT_MARKER), JSON.stringify({ writtenBy: 'twinlight', format: opts.format, exported: exported.length, at: new Date().toISOString() }) + '\n')
     opts.signal?.throwIfAborted()
     return { target: root, format: opts.format, exported: exported.length }
   }).then((r) => ({ ...r, target: resolve(target) }))

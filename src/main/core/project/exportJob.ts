@@ -8,6 +8,7 @@ import type { Workstation } from '../workstation'
 import type { ProjectStore } from '../store/projectStore'
 import type { JobContext } from '../jobs/runner'
 import { SPLIT_FILES_META } from './storeSink'
+import { checkExportTarget } from '../datasets/export/targetGuard'
 
 export const exportParams = z
   .object({
@@ -49,8 +50,19 @@ export function projectExportSource(store: ProjectStore, params: Pick<ExportPara
   return { source, count: ids.length }
 }
 
+/** Refuses, before anything is written, a target whose export could delete project files (issue 17). */
+export function checkProjectExportTarget(ws: Workstation, params: Pick<ExportParams, 'dir' | 'overwrite'>): void {
+  const store = ws.project
+  checkExportTarget(
+    params.dir,
+    { projectFile: store.path, referencedFiles: store.images.referencedPaths().map((p) => store.resolvePath(p)), dataDir: ws.opts.dataDir },
+    params.overwrite
+  )
+}
+
 /** Exports into a temporary folder renamed into place at the end: a target is never half-written. */
 export async function runExport(ws: Workstation, ctx: Pick<JobContext<ExportParams>, 'params' | 'signal' | 'progress'>): Promise<{ target: string; format: string; exported: number }> {
+  checkProjectExportTarget(ws, ctx.params)
   const { source, count } = projectExportSource(ws.project, ctx.params)
   if (count === 0) throw new ApiError('bad_input', `No images with status ${ctx.params.statuses.join('/')} to export.`)
   ctx.progress(0, count, 'Exporting…')

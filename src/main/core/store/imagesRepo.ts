@@ -108,6 +108,12 @@ export class ImagesRepo {
     return { total, offset, items: rows.map(toRow) }
   }
 
+  /** Every stored file path the images reference (rgb, thermal, raw thermal), as stored. */
+  referencedPaths(): string[] {
+    const rows = this.db.prepare('SELECT rgb_path AS a, thermal_path AS b, thermal_raw_path AS c FROM images').all() as { a: string; b: string; c: string | null }[]
+    return rows.flatMap((r) => [r.a, r.b, ...(r.c ? [r.c] : [])])
+  }
+
   /** Ids in browser order, for jobs that walk a filtered set. */
   ids(filter: ImageFilter, sort: ImageSort = 'name'): number[] {
     const w = where(filter)

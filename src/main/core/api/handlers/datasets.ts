@@ -1,5 +1,6 @@
 import type { Handlers } from '../dispatcher'
 import type { Workstation } from '../../workstation'
+import { checkProjectExportTarget, exportParams } from '../../project/exportJob'
 
 export function datasetHandlers(ws: Workstation): Pick<Handlers, 'startImport' | 'startExport'> {
   return {
@@ -8,7 +9,8 @@ export function datasetHandlers(ws: Workstation): Pick<Handlers, 'startImport' |
       return ws.jobs.start('import', args)
     },
     startExport: (args) => {
-      void ws.project
+      // Refused before a job row or a file is written (the job checks again when it runs or resumes).
+      checkProjectExportTarget(ws, exportParams.parse(args))
       return ws.jobs.start('export', args)
     }
   }

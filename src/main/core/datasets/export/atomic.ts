@@ -69,9 +69,11 @@ export async function writeAtomically<T>(
   targetPath: string, opts: { overwrite?: boolean }, write: (tmpDir: string) => Promise<T>
 ): Promise<T> {
   const target = resolve(targetPath)
+  // Leftovers first: a kill between the two renames leaves the old export aside, and putting it back
+  // must happen before the target is judged, not after every file has been written.
+  await cleanStaleSiblings(target)
   if ((await targetState(target)) === 'full' && !opts.overwrite) throw new ExportTargetExistsError(target)
   await mkdir(dirname(target), { recursive: true })
-  await cleanStaleSiblings(target)
   const tmp = siblingName(target, 'tmp')
   await mkdir(tmp)
   let result: T
