@@ -175,16 +175,17 @@ function reproject(field: Float32Array, depthM: Float32Array, W: number, H: numb
     nearest.fill(-1)
     for (let x = 0; x < W; x++) {
       const z = depthM[row + x]
-      depth[row + x] = Math.round(z * 1000)
-      const d = Math.round(fB / z)
+      depth[row + x] = z * 1000 + 0.5 // typed-array store truncates: rounds positive values
+      const d = (fB / z + 0.5) | 0
       disp[x] = d
       const xt = x - d
-      if (xt >= 0 && xt < W && d > nearest[xt]) nearest[xt] = d
+      if (xt >= 0 && d > nearest[xt]) nearest[xt] = d
     }
     for (let x = 0; x < W; x++) {
       const xt = x - disp[x]
-      if (xt < 0 || xt >= W || nearest[xt] !== disp[x]) continue
-      const raw = Math.min(65535, Math.max(1, Math.round(RAW_LO + field[row + x] * RAW_SPAN)))
+      if (xt < 0 || nearest[xt] !== disp[x]) continue
+      let raw = Math.round(RAW_LO + field[row + x] * RAW_SPAN)
+      raw = raw < 1 ? 1 : raw > 65535 ? 65535 : raw
       thermalRaw[row + x] = raw
       const t8 = Math.round(((raw - RAW_LO) * 255) / RAW_SPAN)
       thermal[row + x] = t8 < 1 ? 1 : t8 > 255 ? 255 : t8
