@@ -174,7 +174,7 @@ function drawBump(c: DrawContext, road: Road, y: number, id: number): void {
 }
 
 /** Finds visible bbox and area per instance id with one pass over the instance map. */
-function collectObjects(inst: Uint16Array, width: number, classOf: number[]): SceneObject[] {
+export function collectObjects(inst: Uint16Array, width: number, classOf: number[]): SceneObject[] {
   const n = classOf.length
   const minX = new Int32Array(n).fill(1 << 30), minY = new Int32Array(n).fill(1 << 30)
   const maxX = new Int32Array(n).fill(-1), maxY = new Int32Array(n).fill(-1)
