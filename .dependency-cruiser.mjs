@@ -66,8 +66,8 @@ export default {
     {
       name: 'models-not-training',
       severity: 'error',
-      comment: 'Inference (models/**) must work without the training code; training builds on models, never the reverse.',
-      from: { path: '^src/main/core/models/' },
+      comment: 'Inference (models/**, and the pre-fill and click features built on it) must work without the training code; training builds on models, never the reverse.',
+      from: { path: '^src/main/core/(models|prefill|click)/' },
       to: { path: '^src/main/core/training/' }
     },
     {

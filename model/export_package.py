@@ -21,8 +21,8 @@ from sartm import SartmConfig, SartmModel  # noqa: E402
 from sartm.model import semantic_head  # noqa: E402
 from sartm.prompt import encoder_levels  # noqa: E402
 
-GEN_TRAIN = "npx tsx scripts/generate-synthetic.ts --out model/runs/data/train-seed1 --count 2500 --seed 1 --quiet"
-GEN_HELDOUT = "npx tsx scripts/generate-synthetic.ts --out model/runs/data/heldout-seed2 --count 300 --seed 2 --quiet"
+GEN_TRAIN = "npx tsx scripts/generateSynthetic.ts --out model/runs/data/train-seed1 --count 2500 --seed 1 --quiet"
+GEN_HELDOUT = "npx tsx scripts/generateSynthetic.ts --out model/runs/data/heldout-seed2 --count 300 --seed 2 --quiet"
 
 
 # image_embed / high_res_feats_*: RGB|thermal concatenated encoder levels, read by the prompt decoder.
@@ -112,7 +112,7 @@ def main():
                                     source=f"heldout-seed2/{name}.png resized to {cfg.input_w}x{cfg.input_h}")
     per_class = [{"index": i, "name": n, "iou": ious[i]} for i, n in enumerate(MFNET_CLASSES)]
     provenance = {
-        "trainedOn": f"Twinlight synthetic RGB-T street scenes (scripts/generate-synthetic.ts), {result['trainImages']} "
+        "trainedOn": f"Twinlight synthetic RGB-T street scenes (scripts/generateSynthetic.ts), {result['trainImages']} "
                      f"images of seed 1; held-out: {result['heldOutImages']} images of seed 2, IoU at 640x480 "
                      f"(logits bilinearly upsampled), mean over the 9 classes 0..8 as in MFNet",
         "command": result["command"],

@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/click/acceptance.ts [PACKAGE_DIR]   (default resources/models/tiny-sartm)
  *
- * Also used by test/prompt when the package has a prompt decoder.
+ * Also used by test/click when the package has a prompt decoder.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,12 +17,12 @@ import { createDispatcher } from '../../src/main/core/api/dispatcher'
 import { allHandlers } from '../../src/main/core/api/handlers'
 import { classPreset } from '../../src/main/core/classPresets'
 import { generateScene } from '../../src/main/core/datasets/synthetic/scene'
-import { sceneSeed, writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/write-dataset'
-import { registerPromptModel } from '../../src/main/core/prompt/register'
-import { releasePrompt, whenIdle } from '../../src/main/core/prompt/service'
+import { sceneSeed, writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
+import { registerPromptModel } from '../../src/main/core/click/register'
+import { releasePrompt, whenIdle } from '../../src/main/core/click/service'
 import { fromBase64Deflated } from '../../src/main/core/store/labelCodec'
 import { Workstation } from '../../src/main/core/workstation'
-import type { PromptSegmentResult } from '../../src/shared/contract/methods/prompt'
+import type { PromptSegmentResult } from '@shared/contract/methods/prompt'
 
 /** The seed of the wider 200-object sample (no training run used it; settings were chosen on seed 2). */
 export const WIDE_SEED = 7

@@ -4,7 +4,7 @@
  * On generated 640x480 MFNet images in a temporary project, through the contract dispatcher (the
  * path both transports take):
  *  - promptSegment with the embedding already cached (prepared in the background first), for the
- *    test SAM and SAM2 graphs (official tensor names, built by test/prompt/fixtures/make_sam_graphs.py)
+ *    test SAM and SAM2 graphs (official tensor names, built by test/click/fixtures/make_sam_graphs.py)
  *    and for the tiny package's prompt decoder when resources/models/tiny-sartm has one;
  *  - after a restart: prepareEmbeddings (engine opened, embeddings read from disk into memory, as
  *    the editor does when an image opens), then the first click on each image vs the next nine;
@@ -21,10 +21,10 @@ import { fileURLToPath } from 'node:url'
 import { createDispatcher, type Dispatcher } from '../../src/main/core/api/dispatcher'
 import { allHandlers } from '../../src/main/core/api/handlers'
 import { classPreset } from '../../src/main/core/classPresets'
-import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/write-dataset'
-import type { PromptConfig } from '../../src/main/core/prompt/config'
-import { registerPromptModel } from '../../src/main/core/prompt/register'
-import { releasePrompt, whenIdle } from '../../src/main/core/prompt/service'
+import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
+import type { PromptConfig } from '../../src/main/core/click/config'
+import { registerPromptModel } from '../../src/main/core/click/register'
+import { releasePrompt, whenIdle } from '../../src/main/core/click/service'
 import { Workstation } from '../../src/main/core/workstation'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'twinlight-bench-click-'))
   try {
     const graphs = join(dir, 'graphs')
-    execFileSync(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', [join(root, 'test/prompt/fixtures/make_sam_graphs.py'), graphs], { stdio: 'pipe' })
+    execFileSync(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', [join(root, 'test/click/fixtures/make_sam_graphs.py'), graphs], { stdio: 'pipe' })
     const ds = await writeSyntheticDataset(join(dir, 'dataset'), { count: IMAGES, seed: 99, width: W, height: H, compressionLevel: 1 })
     const projectPath = join(dir, 'bench.twinlight')
     const setup = new Workstation({ dataDir: join(dir, 'data-setup'), transport: 'http' })

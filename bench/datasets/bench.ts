@@ -16,7 +16,7 @@ import { exportDataset } from '../../src/main/core/datasets/export'
 import { importDataset } from '../../src/main/core/datasets/import'
 import { MemorySink } from '../../src/main/core/datasets/sink'
 import type { ExportItem, ExportSource } from '../../src/main/core/datasets/export/types'
-import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/write-dataset'
+import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
 import { readLabel } from '../../src/main/core/imaging/png'
 
 const { values } = parseArgs({

@@ -3,7 +3,7 @@
  * channel 3, seed 11, zlib level 3) in a fresh project with every job registered.
  */
 import { join } from 'node:path'
-import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/write-dataset'
+import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
 import { Workstation } from '../../src/main/core/workstation'
 import { registerJobs } from '../../src/main/core/registerJobs'
 import { classPreset } from '../../src/main/core/classPresets'

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ProjectStore } from '../../src/main/core/store/projectStore'
 import { classPreset } from '../../src/main/core/classPresets'
-import { imageStatuses } from '../../src/shared/contract/types'
+import { imageStatuses } from '@shared/contract/types'
 
 const rows = Number(process.argv[process.argv.indexOf('--rows') + 1] || 100_000) || 100_000
 const LABELLED = 2000

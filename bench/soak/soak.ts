@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Workstation } from '../../src/main/core/workstation'
 import { registerJobs } from '../../src/main/core/registerJobs'
-import { createDemo } from '../../src/main/core/project/demo'
+import { createDemo } from '../../src/main/core/datasets/jobs/demo'
 
 const minutes = Number(process.argv[process.argv.indexOf('--minutes') + 1] || 30) || 30
 const dir = mkdtempSync(join(tmpdir(), 'twinlight-soak-'))

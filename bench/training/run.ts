@@ -8,8 +8,8 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { embeddedPackageDir } from '../../src/main/core/models/modelVersions'
-import { releaseEngines } from '../../src/main/core/models/engine'
+import { embeddedPackageDir } from '../../src/main/core/models/versions/modelVersions'
+import { releaseEngines } from '../../src/main/core/models/runtime/engine'
 import { DEFAULT_SHIFT, runScenario } from './scenario'
 
 const { values } = parseArgs({

@@ -8,20 +8,20 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/write-dataset'
+import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
 import { Workstation } from '../../src/main/core/workstation'
 import { registerJobs } from '../../src/main/core/registerJobs'
 import { classPreset } from '../../src/main/core/classPresets'
-import { ensureBaseModel } from '../../src/main/core/models/modelVersions'
-import { decodeAdapter } from '../../src/main/core/models/adapterFormat'
+import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
+import { decodeAdapter } from '../../src/main/core/models/versions/adapterFormat'
 import { evaluateVariants, iouTable, type IouTable } from '../../src/main/core/training/evaluate'
 import { fromStored } from '../../src/main/core/training/trainJob'
 import { modelOutputs } from '../../src/main/core/training/modelOutputs'
 import { getReport } from '../../src/main/core/training/versions'
-import { loadGate } from '../../src/main/core/models/adapterGate'
+import { loadGate } from '../../src/main/core/models/versions/adapterGate'
 import { iouTableText } from '../../src/main/core/training/reportTable'
-import type { TrainingReport, TrainJobResult } from '../../src/shared/contract/methods/training'
-import type { JobInfo } from '../../src/shared/contract/types'
+import type { TrainingReport, TrainJobResult } from '@shared/contract/methods/training'
+import type { JobInfo } from '@shared/contract/types'
 
 export interface Shift {
   gain: number

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateScene } from '../../src/main/core/datasets/synthetic/scene'
-import { sceneSeed, writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/write-dataset'
+import { sceneSeed, writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
 import { decodeImage, readLabel, readMfnet4 } from '../../src/main/core/imaging/png'
 import { removeDir, tempDir } from './helpers'
 

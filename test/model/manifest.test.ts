@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { modelManifestSchema, parseManifest, type ModelManifest } from '@shared/modelPackage'
-import { loadModelPackage } from '../../src/main/core/models/packageLoader'
-import { openBackboneSession } from '../../src/main/core/models/ort'
+import { loadModelPackage } from '../../src/main/core/models/package/packageLoader'
+import { openBackboneSession } from '../../src/main/core/models/runtime/ort'
 import { TINY_PACKAGE_DIR } from './helpers'
 
 const manifestJson = (): ModelManifest => JSON.parse(readFileSync(join(TINY_PACKAGE_DIR, 'manifest.json'), 'utf8')) as ModelManifest

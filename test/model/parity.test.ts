@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadModelPackage, type LoadedModelPackage } from '../../src/main/core/models/packageLoader'
-import { openBackboneSession } from '../../src/main/core/models/ort'
+import { loadModelPackage, type LoadedModelPackage } from '../../src/main/core/models/package/packageLoader'
+import { openBackboneSession } from '../../src/main/core/models/runtime/ort'
 import { applyAdapter, maxAbsDiff, normaliseInputs, randomArray, readF32, TINY_PACKAGE_DIR } from './helpers'
 
 interface ParityMeta {

@@ -8,10 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { useTmp } from '../helpers/tmp'
 import { makeProject } from './helpers'
-import { embeddedPackageDir } from '../../src/main/core/models/modelVersions'
-import { releaseEngines } from '../../src/main/core/models/engine'
+import { embeddedPackageDir } from '../../src/main/core/models/versions/modelVersions'
+import { releaseEngines } from '../../src/main/core/models/runtime/engine'
 import { readLabel } from '../../src/main/core/imaging/png'
-import type { PrefillResult } from '../../src/main/core/models/prefillJob'
+import type { PrefillResult } from '../../src/main/core/prefill/prefillJob'
 
 const tmp = useTmp()
 afterAll(() => releaseEngines())

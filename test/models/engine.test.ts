@@ -7,8 +7,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { makePackage } from './helpers'
-import { ModelEngine } from '../../src/main/core/models/engine'
-import { allocSlot } from '../../src/main/core/models/preprocess'
+import { ModelEngine } from '../../src/main/core/models/runtime/engine'
+import { allocSlot } from '../../src/main/core/models/pixels/preprocess'
 
 const engines: ModelEngine[] = []
 afterAll(async () => { await Promise.all(engines.map((e) => e.release())) })

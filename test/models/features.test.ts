@@ -8,12 +8,12 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { useTmp } from '../helpers/tmp'
 import { makePackage, makeProject } from './helpers'
-import { computeOutputs } from '../../src/main/core/models/features'
-import { ensureBaseModel } from '../../src/main/core/models/modelVersions'
-import { releaseEngines } from '../../src/main/core/models/engine'
-import { FeatureCache } from '../../src/main/core/models/featureCache'
-import { inference, setFeatureCache } from '../../src/main/core/models/context'
-import { encodeAdapter, zeroAdapter } from '../../src/main/core/models/adapterFormat'
+import { computeOutputs } from '../../src/main/core/models/features/features'
+import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
+import { releaseEngines } from '../../src/main/core/models/runtime/engine'
+import { FeatureCache } from '../../src/main/core/models/features/featureCache'
+import { inference, setFeatureCache } from '../../src/main/core/models/features/context'
+import { encodeAdapter, zeroAdapter } from '../../src/main/core/models/versions/adapterFormat'
 
 const tmp = useTmp()
 afterAll(() => releaseEngines())

@@ -9,12 +9,12 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/write-dataset'
+import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
 import { Workstation } from '../../src/main/core/workstation'
 import { registerJobs } from '../../src/main/core/registerJobs'
 import { classPreset } from '../../src/main/core/classPresets'
-import { setFeatureCache } from '../../src/main/core/models/context'
-import { FeatureCache } from '../../src/main/core/models/featureCache'
+import { setFeatureCache } from '../../src/main/core/models/features/context'
+import { FeatureCache } from '../../src/main/core/models/features/featureCache'
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/make_package.py', import.meta.url))
 const built = new Map<string, string>()

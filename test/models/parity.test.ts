@@ -8,11 +8,11 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { makePackage, readF32 } from './helpers'
-import { ModelEngine } from '../../src/main/core/models/engine'
-import { allocSlot, Preprocessor, type DecodedPair } from '../../src/main/core/models/preprocess'
-import { frameFor } from '../../src/main/core/models/geometry'
-import { labelsFromLogits, upsampleLogits } from '../../src/main/core/models/postprocess'
-import { embeddedPackageDir } from '../../src/main/core/models/modelVersions'
+import { ModelEngine } from '../../src/main/core/models/runtime/engine'
+import { allocSlot, Preprocessor, type DecodedPair } from '../../src/main/core/models/pixels/preprocess'
+import { frameFor } from '../../src/main/core/models/pixels/geometry'
+import { labelsFromLogits, upsampleLogits } from '../../src/main/core/models/pixels/postprocess'
+import { embeddedPackageDir } from '../../src/main/core/models/versions/modelVersions'
 
 function maxAbs(a: Float32Array, b: Float32Array): number {
   expect(a.length).toBe(b.length)

@@ -10,17 +10,17 @@ import { copyFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { useTmp } from '../helpers/tmp'
 import { makePackage, makeProject } from './helpers'
-import { getEngine, releaseEngines } from '../../src/main/core/models/engine'
-import { ensureBaseModel } from '../../src/main/core/models/modelVersions'
-import { modelImageSource, readImageForModel } from '../../src/main/core/models/imageInput'
-import { allocSlot, Preprocessor } from '../../src/main/core/models/preprocess'
-import { labelsFromLogits } from '../../src/main/core/models/postprocess'
-import { regionSkipClasses, regionTable } from '../../src/main/core/models/regions'
-import { releaseStagePool, StagePool, StageWorkerCrash, useStagePool } from '../../src/main/core/models/prefillPool'
-import { stageWorkerEntry } from '../../src/main/core/models/workerEntry'
-import { FeatureCache } from '../../src/main/core/models/featureCache'
-import { decodeHalf, encodeHalf } from '../../src/main/core/models/fp16'
-import type { PrefillResult } from '../../src/main/core/models/prefillJob'
+import { getEngine, releaseEngines } from '../../src/main/core/models/runtime/engine'
+import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
+import { modelImageSource, readImageForModel } from '../../src/main/core/models/pixels/imageInput'
+import { allocSlot, Preprocessor } from '../../src/main/core/models/pixels/preprocess'
+import { labelsFromLogits } from '../../src/main/core/models/pixels/postprocess'
+import { regionSkipClasses, regionTable } from '../../src/main/core/prefill/regions'
+import { releaseStagePool, StagePool, StageWorkerCrash, useStagePool } from '../../src/main/core/prefill/prefillPool'
+import { stageWorkerEntry } from '../../src/main/core/models/runtime/workerEntry'
+import { FeatureCache } from '../../src/main/core/models/features/featureCache'
+import { decodeHalf, encodeHalf } from '../../src/main/core/models/pixels/fp16'
+import type { PrefillResult } from '../../src/main/core/prefill/prefillJob'
 
 const tmp = useTmp()
 const pools: StagePool[] = []
@@ -39,7 +39,7 @@ const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset
 
 /** The real worker entry with a listener that kills the thread on an image whose path says "crash". */
 function crashingEntry(): { kind: 'eval'; code: string } {
-  const real = stageWorkerEntry('./prefillWorker.ts', 'prefill-worker', new URL('../../src/main/core/models/prefillPool.ts', import.meta.url).href)
+  const real = stageWorkerEntry('./prefillWorker.ts', 'prefill-worker', new URL('../../src/main/core/prefill/prefillPool.ts', import.meta.url).href)
   if (real?.kind !== 'eval') throw new Error('expected the TypeScript entry')
   const killer = `require('node:worker_threads').parentPort.on('message', (m) => { if (m.type === 'prepare' && m.source.rgbFile.includes('crash')) process.exit(3) });`
   return { kind: 'eval', code: killer + real.code }

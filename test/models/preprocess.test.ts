@@ -9,8 +9,8 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { useTmp } from '../helpers/tmp'
-import { resize8 } from '../../src/main/core/models/resample'
-import { allocSlot, Preprocessor, splitPair, type InterleavedPair } from '../../src/main/core/models/preprocess'
+import { resize8 } from '../../src/main/core/models/pixels/resample'
+import { allocSlot, Preprocessor, splitPair, type InterleavedPair } from '../../src/main/core/models/pixels/preprocess'
 import type { ModelManifest } from '@shared/modelPackage'
 
 const tmp = useTmp()

@@ -5,8 +5,8 @@ import sharp from 'sharp'
 import { Workstation } from '../../src/main/core/workstation'
 import { registerJobs } from '../../src/main/core/registerJobs'
 import { classPreset } from '../../src/main/core/classPresets'
-import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/write-dataset'
-import type { ImportJobResult } from '../../src/main/core/project/importJob'
+import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
+import type { ImportJobResult } from '../../src/main/core/datasets/jobs/importJob'
 import { useTmp } from '../helpers/tmp'
 
 const tmp = useTmp()

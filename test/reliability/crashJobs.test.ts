@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { readLabel } from '../../src/main/core/imaging/png'
 import { Workstation } from '../../src/main/core/workstation'
 import { registerJobs } from '../../src/main/core/registerJobs'
-import { createDemo } from '../../src/main/core/project/demo'
+import { createDemo } from '../../src/main/core/datasets/jobs/demo'
 import { useTmp } from '../helpers/tmp'
 import { kill9, startServerProcess, type ServerProc } from './serverProcess'
 

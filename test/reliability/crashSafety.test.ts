@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { ProjectStore } from '../../src/main/core/store/projectStore'
 import { classPreset } from '../../src/main/core/classPresets'
-import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/write-dataset'
+import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
 import { useTmp } from '../helpers/tmp'
 import { kill9, startServerProcess, type ServerProc } from './serverProcess'
 

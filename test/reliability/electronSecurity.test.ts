@@ -72,7 +72,7 @@ describe('Electron hardening', () => {
   })
 
   it('registers exactly one validated IPC channel per contract method', async () => {
-    const { methodNames } = await import('../../src/shared/contract/methods')
+    const { methodNames } = await import('@shared/contract/methods')
     expect([...rec.handlers.keys()].sort()).toEqual(methodNames.map((m) => `twinlight:${m}`).sort())
     const fromApp = { senderFrame: { url: 'file:///app/out/renderer/index.html' } }
     for (const name of methodNames) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadModelPackage } from '../../src/main/core/models/packageLoader'
-import { openBackboneSession } from '../../src/main/core/models/ort'
+import { loadModelPackage } from '../../src/main/core/models/package/packageLoader'
+import { openBackboneSession } from '../../src/main/core/models/runtime/ort'
 import { useTmp } from '../helpers/tmp'
 
 const tmp = useTmp()

@@ -11,7 +11,7 @@ import { createDispatcher, type CallOutcome } from '../../src/main/core/api/disp
 import { allHandlers } from '../../src/main/core/api/handlers'
 import { registerJobs } from '../../src/main/core/registerJobs'
 import { deflateLabels, inflateLabels } from '../../src/main/core/store/labelCodec'
-import { errorCodes } from '../../src/shared/contract/errors'
+import { errorCodes } from '@shared/contract/errors'
 
 const W = 128
 const H = 128

@@ -11,10 +11,10 @@ import { Workstation } from '../../src/main/core/workstation'
 import { classPreset } from '../../src/main/core/classPresets'
 import { encodeMfnet4Png } from '../../src/main/core/imaging/png'
 import { startServer, type RunningServer } from '../../src/main/server/server'
-import { writePromptConfig } from '../../src/main/core/prompt/config'
-import { releasePrompt } from '../../src/main/core/prompt/service'
+import { writePromptConfig } from '../../src/main/core/click/config'
+import { releasePrompt } from '../../src/main/core/click/service'
 import { useTmp } from '../helpers/tmp'
-import { makeSamGraphs } from '../prompt/helpers'
+import { makeSamGraphs } from '../click/helpers'
 
 const tmp = useTmp()
 let srv: RunningServer | null = null

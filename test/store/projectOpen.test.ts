@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ProjectStore } from '../../src/main/core/store/projectStore'
 import { Workstation } from '../../src/main/core/workstation'
-import { ApiError, errorCodes } from '../../src/shared/contract/errors'
+import { ApiError, errorCodes } from '@shared/contract/errors'
 import { useTmp } from '../helpers/tmp'
 
 const tmp = useTmp()

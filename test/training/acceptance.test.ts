@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { embeddedPackageDir } from '../../src/main/core/models/modelVersions'
-import { releaseEngines } from '../../src/main/core/models/engine'
+import { embeddedPackageDir } from '../../src/main/core/models/versions/modelVersions'
+import { releaseEngines } from '../../src/main/core/models/runtime/engine'
 import { DEFAULT_SHIFT, runScenario } from '../../bench/training/scenario'
 import { useTmp } from '../helpers/tmp'
 

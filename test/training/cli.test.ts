@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/write-dataset'
+import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
 import { makePackage } from '../models/helpers'
 import { useTmp } from '../helpers/tmp'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { argmaxAtImageSize, accumulate, iouTable, newConfusion } from '../../src/main/core/training/evaluate'
-import { labelsFromLogits } from '../../src/main/core/models/postprocess'
+import { labelsFromLogits } from '../../src/main/core/models/pixels/postprocess'
 import { Prng } from '../../src/main/core/training/prng'
 
 describe('evaluation', () => {

@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { decodeImage } from '../../src/main/core/imaging/png'
-import { ensureBaseModel } from '../../src/main/core/models/modelVersions'
-import { releaseEngines } from '../../src/main/core/models/engine'
+import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
+import { releaseEngines } from '../../src/main/core/models/runtime/engine'
 import { getReport } from '../../src/main/core/training/versions'
-import type { TrainJobResult } from '../../src/shared/contract/methods/training'
+import type { TrainJobResult } from '@shared/contract/methods/training'
 import { makePackage, makeProject } from '../models/helpers'
 import { useTmp } from '../helpers/tmp'
 

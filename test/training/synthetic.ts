@@ -5,7 +5,7 @@
  * logits to the wrong class. A rank-r adapter can learn to cancel that push.
  */
 import { join } from 'node:path'
-import type { ClassInfo } from '../../src/shared/contract/types'
+import type { ClassInfo } from '@shared/contract/types'
 import { Workstation } from '../../src/main/core/workstation'
 import { Prng } from '../../src/main/core/training/prng'
 import type { ModelOutputs, OutputsSource } from '../../src/main/core/training/outputs'

@@ -1,7 +1,7 @@
 import type { Workstation } from './workstation'
-import { registerImportJob } from './project/importJob'
-import { registerPrefillJob } from './models/prefillJob'
-import { registerExportJob } from './project/exportJob'
+import { registerImportJob } from './datasets/jobs/importJob'
+import { registerPrefillJob } from './prefill/prefillJob'
+import { registerExportJob } from './datasets/jobs/exportJob'
 import { registerTrainingJob } from './training/trainJob'
 import { modelOutputs } from './training/modelOutputs'
 

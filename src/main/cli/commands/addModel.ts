@@ -4,7 +4,7 @@ import { makeOut } from '../output'
 import { ApiError } from '@shared/contract/errors'
 import { promptSource } from '@shared/contract/methods/prompt'
 import { ProjectStore } from '../../core/store/projectStore'
-import { registerPromptModel } from '../../core/prompt/register'
+import { registerPromptModel } from '../../core/click/register'
 
 const usage =
   'twinlight add-model <project.twinlight> (--sam-encoder E.onnx --sam-decoder D.onnx | --folder DIR) [--name NAME] [--source rgb|thermal|blend] [--json]'

@@ -5,7 +5,7 @@ import { parse, intOption, str } from '../args'
 import { defaultDataDir } from '../dataDir'
 import { Workstation } from '../../core/workstation'
 import { registerJobs } from '../../core/registerJobs'
-import { createDemo, DEMO_COUNT, DEMO_FAMILIES, DEMO_SEED, type DemoFamily } from '../../core/project/demo'
+import { createDemo, DEMO_COUNT, DEMO_FAMILIES, DEMO_SEED, type DemoFamily } from '../../core/datasets/jobs/demo'
 import { makeOut, progressBar } from '../output'
 
 const usage = 'twinlight demo [dir] [--count N] [--seed S] [--family street|pst900] [--json]'

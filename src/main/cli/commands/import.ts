@@ -8,7 +8,7 @@ import { runJobCli } from '../jobCli'
 import { makeOut } from '../output'
 import { ApiError } from '@shared/contract/errors'
 import { DATASET_FORMATS } from '@shared/formats/layouts'
-import type { ImportJobResult } from '../../core/project/importJob'
+import type { ImportJobResult } from '../../core/datasets/jobs/importJob'
 import { existsSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 

@@ -4,7 +4,7 @@
  * case-insensitive file systems.
  */
 import { join } from 'node:path'
-import { LAYOUTS, type DatasetFormat } from '../../../shared/formats/layouts'
+import { LAYOUTS, type DatasetFormat } from '@shared/formats/layouts'
 import { isDir, listDir } from './paths'
 
 export class UnknownLayoutError extends Error {

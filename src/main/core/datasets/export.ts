@@ -4,8 +4,8 @@
  */
 import { writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { cloneClasses } from '../../../shared/formats/classes'
-import type { ExportFormat } from '../../../shared/formats/layouts'
+import { cloneClasses } from '@shared/formats/classes'
+import type { ExportFormat } from '@shared/formats/layouts'
 import { writeAtomically } from './export/atomic'
 import { checkOverwritable, EXPORT_MARKER } from './export/targetGuard'
 import { CocoBuilder } from './export/coco'

@@ -3,8 +3,8 @@
  * dataset order) → sink. Bad files become problems; good items go on. Abort via AbortSignal
  * (throws the signal's reason; the sink's transaction decides what to keep).
  */
-import { validValueTable } from '../../../shared/formats/classes'
-import type { DatasetFormat } from '../../../shared/formats/layouts'
+import { validValueTable } from '@shared/formats/classes'
+import type { DatasetFormat } from '@shared/formats/layouts'
 import { scanDataset, type FolderPairsOptions } from './scan'
 import type { ImportSink } from './sink'
 import { DatasetFileError, type DatasetIndex, type DatasetProblem } from './types'

@@ -6,9 +6,9 @@
  */
 import { readFile, realpath } from 'node:fs/promises'
 import { basename, join, relative, resolve } from 'node:path'
-import { PST900_CLASSES_SARTM_ORDER, cloneClasses, type ClassDef } from '../../../shared/formats/classes'
-import { defaultClasses, MFNET_SPLIT_FILES, type DatasetFormat } from '../../../shared/formats/layouts'
-import { readClassFile } from './class-file'
+import { PST900_CLASSES_SARTM_ORDER, cloneClasses, type ClassDef } from '@shared/formats/classes'
+import { defaultClasses, MFNET_SPLIT_FILES, type DatasetFormat } from '@shared/formats/layouts'
+import { readClassFile } from './classFile'
 import { detectFormat, LABEL_FOLDER_NAMES, RGB_FOLDER_NAMES, splitDirsWith, THERMAL_FOLDER_NAMES } from './detect'
 import { imagesByStem, isDir, isSafeName, joinInside, listDir, stemOf } from './paths'
 import type { DatasetIndex, DatasetItem, DatasetProblem, SplitFile } from './types'

@@ -3,8 +3,8 @@
  * MemorySink. Calls arrive in dataset order: setClasses, setSplitFiles, then addImage per good
  * item (and addProblem per bad file). Methods may be sync or async.
  */
-import type { ClassDef } from '../../../shared/formats/classes'
-import type { DatasetFormat } from '../../../shared/formats/layouts'
+import type { ClassDef } from '@shared/formats/classes'
+import type { DatasetFormat } from '@shared/formats/layouts'
 import type { DatasetProblem, SplitFile } from './types'
 
 export interface ImportImageRecord {

@@ -1,6 +1,6 @@
 /** Plain descriptions produced by dataset scanning; no I/O handles, safe to serialise. */
-import type { ClassDef } from '../../../shared/formats/classes'
-import type { DatasetFormat } from '../../../shared/formats/layouts'
+import type { ClassDef } from '@shared/formats/classes'
+import type { DatasetFormat } from '@shared/formats/layouts'
 
 export interface DatasetItem {
   name: string

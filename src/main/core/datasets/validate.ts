@@ -7,10 +7,10 @@
  */
 import { createHash } from 'node:crypto'
 import { relative } from 'node:path'
-import { validValueTable, type ClassDef } from '../../../shared/formats/classes'
-import { valuesOutside } from '../../../shared/labelmap/histogram'
+import { validValueTable, type ClassDef } from '@shared/formats/classes'
+import { valuesOutside } from '@shared/labelmap/histogram'
 import { decodeImage, ImagingError, readBytes, readHeader, readLabel, type ImageHeader } from '../imaging/png'
-import { isPng, pngIntegrityProblem } from '../imaging/png-integrity'
+import { isPng, pngIntegrityProblem } from '../imaging/pngIntegrity'
 import { assertRealInside } from './paths'
 import { DatasetFileError, type DatasetItem, type DatasetProblem } from './types'
 

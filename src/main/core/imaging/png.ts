@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
-import { readPngHeader } from './png-integrity'
+import { readPngHeader } from './pngIntegrity'
 
 export class ImagingError extends Error {
   constructor(readonly file: string, readonly reason: string) {

@@ -7,7 +7,7 @@ import type { ProjectStore } from '../store/projectStore'
 import { ApiError } from '@shared/contract/errors'
 import { hashInts, Prng } from './prng'
 import { classSpace, frameOf, NO_CLASS, type ModelOutputs, type OutputsSource } from './outputs'
-import { validOutputExtent, type Frame } from '../models/geometry'
+import { validOutputExtent, type Frame } from '../models/pixels/geometry'
 import type { TrainingPool } from './trainLoop'
 
 /** Split names whose accepted images are held out for evaluation, never trained on. */

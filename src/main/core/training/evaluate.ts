@@ -6,11 +6,11 @@
  */
 import { ApiError } from '@shared/contract/errors'
 import type { ProjectStore } from '../store/projectStore'
-import { validOutputExtent, type Frame } from '../models/geometry'
-import { axis, blendRows } from '../models/postprocess'
+import { validOutputExtent, type Frame } from '../models/pixels/geometry'
+import { axis, blendRows } from '../models/pixels/postprocess'
 import { addAdapterDelta, type AdapterWeights } from './adapterMath'
 import { classSpace, frameOf, type OutputsSource } from './outputs'
-import { gateAllows, type AdapterGate } from '../models/adapterGate'
+import { gateAllows, type AdapterGate } from '../models/versions/adapterGate'
 
 /**
  * Arg-max labels at the image size for several logit maps [c, h, w] of one image at once (the

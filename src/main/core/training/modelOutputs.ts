@@ -5,10 +5,10 @@
  */
 import { resolve } from 'node:path'
 import type { ModelManifest } from '@shared/modelPackage'
-import { computeOutputs } from '../models/features'
-import { loadModelPackage } from '../models/packageLoader'
-import { frameFor } from '../models/geometry'
-import { classMapping } from '../models/classMap'
+import { computeOutputs } from '../models/features/features'
+import { loadModelPackage } from '../models/package/packageLoader'
+import { frameFor } from '../models/pixels/geometry'
+import { classMapping } from '../prefill/classMap'
 import type { OutputsFactory } from './trainJob'
 
 export const modelOutputs: OutputsFactory = (ws, base) => {

@@ -5,8 +5,8 @@
  * computeOutputs (feature cache, fp16 on disk) provides them in the app; tests provide synthetic ones.
  */
 import type { ClassInfo } from '@shared/contract/types'
-import type { Frame } from '../models/geometry'
-import type { CachedOutputs } from '../models/featureCache'
+import type { Frame } from '../models/pixels/geometry'
+import type { CachedOutputs } from '../models/features/featureCache'
 
 export interface ModelOutputs extends CachedOutputs {
   /** Where the image sits in the model's input (padding policy); absent: the grid is the whole image. */

@@ -8,8 +8,8 @@ import type { ModelVersionInfo } from '@shared/contract/types'
 import type { Workstation } from '../workstation'
 import type { ProjectStore } from '../store/projectStore'
 import type { JobContext } from '../jobs/runner'
-import { decodeAdapter, encodeAdapter, type Adapter } from '../models/adapterFormat'
-import { ensureBaseModel } from '../models/modelVersions'
+import { decodeAdapter, encodeAdapter, type Adapter } from '../models/versions/adapterFormat'
+import { ensureBaseModel } from '../models/versions/modelVersions'
 import type { AdapterWeights } from './adapterMath'
 import { buildPool, defaultPoolOptions, splitAccepted, type DataSplit } from './dataset'
 import { evaluateVariants, iouTable } from './evaluate'
@@ -17,7 +17,7 @@ import type { OutputsSource } from './outputs'
 import { defaultSteps, defaultTrainConfig, type LossPoint, type TrainConfig } from './trainLoop'
 import { trainAdapter } from './workerClient'
 import { baseOf, nextVersionName, saveReport, type TrainingReport } from './versions'
-import { fitGate, imageDescriptor, loadGate, saveGate } from '../models/adapterGate'
+import { fitGate, imageDescriptor, loadGate, saveGate } from '../models/versions/adapterGate'
 import type { ActivatePolicy, TrainJobResult } from '@shared/contract/methods/training'
 
 export type { ActivatePolicy, TrainJobResult }
@@ -40,7 +40,7 @@ export interface TrainingPlan {
   split: DataSplit
 }
 
-/** Adapter tensors as stored (models/adapterFormat) ↔ as trained (scale folded into B). */
+/** Adapter tensors as stored (models/versions/adapterFormat) ↔ as trained (scale folded into B). */
 export function fromStored(ad: Adapter): AdapterWeights {
   return { rank: ad.rank, c: ad.c, d: ad.d, a: ad.a, b: ad.scale === 1 ? ad.b : ad.b.map((v) => v * ad.scale) }
 }

@@ -6,7 +6,7 @@ import type { EditSession } from '../lib/editSession'
 import type { ProposalRegion, RegionTable } from '../lib/regions'
 import type { ThermalRaw } from '../lib/thermal'
 import type { ViewMode } from '../lib/viewerScene'
-import type { ClickMode } from '../tools/prompt/clickTool'
+import type { ClickMode } from '../tools/click/clickTool'
 
 const PREFS_KEY = 'twinlight.editorPrefs'
 /** Tool and view settings a person expects to find again after a reload (not image data). */

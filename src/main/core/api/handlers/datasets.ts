@@ -1,6 +1,6 @@
 import type { Handlers } from '../dispatcher'
 import type { Workstation } from '../../workstation'
-import { checkProjectExportTarget, exportParams } from '../../project/exportJob'
+import { checkProjectExportTarget, exportParams } from '../../datasets/jobs/exportJob'
 
 export function datasetHandlers(ws: Workstation): Pick<Handlers, 'startImport' | 'startExport'> {
   return {

@@ -1,12 +1,12 @@
 import type { Handlers } from '../dispatcher'
 import type { Workstation } from '../../workstation'
 import type { ModelList } from '@shared/contract/methods/models'
-import { ensureBaseModel, resolveVersion } from '../../models/modelVersions'
-import { inference, recordEp } from '../../models/context'
-import { getEngine } from '../../models/engine'
-import { loadModelPackage } from '../../models/packageLoader'
-import { setClassMapping } from '../../models/classMap'
-import { epLabel } from '../../models/ep'
+import { ensureBaseModel, resolveVersion } from '../../models/versions/modelVersions'
+import { inference, recordEp } from '../../models/features/context'
+import { getEngine } from '../../models/runtime/engine'
+import { loadModelPackage } from '../../models/package/packageLoader'
+import { setClassMapping } from '../../prefill/classMap'
+import { epLabel } from '../../models/runtime/ep'
 import { ApiError } from '@shared/contract/errors'
 
 type ModelHandlers = Pick<Handlers, 'startPrefill' | 'listModels' | 'activateModel' | 'listRegions' | 'getCacheStats' | 'setClassMapping' | 'getExecutionInfo'>

@@ -2,7 +2,7 @@ import type { Handlers } from '../dispatcher'
 import type { Workstation } from '../../workstation'
 import { classPreset } from '../../classPresets'
 import { appVersion } from '../../appInfo'
-import { demoStatus, openDemoProject } from '../../project/demo'
+import { demoStatus, openDemoProject } from '../../datasets/jobs/demo'
 
 type Names = 'getAppInfo' | 'createProject' | 'openProject' | 'openDemoProject' | 'closeProject' | 'getProject' | 'listRecentProjects'
 

@@ -1,7 +1,7 @@
 import type { Handlers } from '../dispatcher'
 import type { Workstation } from '../../workstation'
-import { publicInfo, readPromptConfig } from '../../prompt/config'
-import { embeddingState, prepareEmbeddings, promptSegment, setPromptSource, wandSelect } from '../../prompt/service'
+import { publicInfo, readPromptConfig } from '../../click/config'
+import { embeddingState, prepareEmbeddings, promptSegment, setPromptSource, wandSelect } from '../../click/service'
 
 /** Click tools (issue 8): thermal wand, prompt model registration, embedding cache, click/box masks. */
 export function promptHandlers(

@@ -6,9 +6,9 @@
  * export holds annotations only.
  */
 import { basename } from 'node:path'
-import type { ClassDef } from '../../../../shared/formats/classes'
-import { connectedComponents } from '../../../../shared/labelmap/components'
-import { compressRle, encodeRleWhere, type CompressedRle } from '../../../../shared/labelmap/rle'
+import type { ClassDef } from '@shared/formats/classes'
+import { connectedComponents } from '@shared/labelmap/components'
+import { compressRle, encodeRleWhere, type CompressedRle } from '@shared/labelmap/rle'
 import type { ExportItem } from './types'
 
 export interface CocoImage { id: number; file_name: string; thermal_file_name: string; name: string; split: string; width: number; height: number }

@@ -1,5 +1,5 @@
-import type { ClassDef } from '../../../../shared/formats/classes'
-import type { ExportFormat } from '../../../../shared/formats/layouts'
+import type { ClassDef } from '@shared/formats/classes'
+import type { ExportFormat } from '@shared/formats/layouts'
 import type { SplitFile } from '../types'
 
 export interface ExportLabel { width: number; height: number; data: Uint8Array }

@@ -6,8 +6,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fmbRawToShifted, paletteOf, type ClassDef } from '../../../../shared/formats/classes'
-import type { ExportFormat } from '../../../../shared/formats/layouts'
+import { fmbRawToShifted, paletteOf, type ClassDef } from '@shared/formats/classes'
+import type { ExportFormat } from '@shared/formats/layouts'
 import {
   encodeColourLabelPng, encodeGrey8Png, encodeLabelPng, encodeMfnet4Png, encodeRgbPng, ImagingError, readRgb, readThermal
 } from '../../imaging/png'

@@ -1,0 +1,68 @@
+/**
+ * Backbone outputs of one project image for a model version, the entry point for adapter training
+ * (issue 7) and the prompt decoder: features come from the on-disk cache when present (fp16),
+ * otherwise the image is decoded, preprocessed and run, and the result cached. Logits include the
+ * version's adapter (Δ = B·A·features), at the features' resolution.
+ */
+import type { Workstation } from '../../workstation'
+import { inference, recordEp } from './context'
+import { getEngine } from '../runtime/engine'
+import { featureCacheKey, type CachedOutputs } from './featureCache'
+import { readImageForModel } from '../pixels/imageInput'
+import { allocSlot, Preprocessor, type InputSlot } from '../pixels/preprocess'
+import type { ModelManifest } from '@shared/modelPackage'
+import { resolveVersion } from '../versions/modelVersions'
+import { applyAdapter } from '../versions/adapter'
+import { gateAllows } from '../versions/adapterGate'
+import { frameFor } from '../pixels/geometry'
+
+/** Logits [C, h, w] (adapter applied) and features [D, h, w] (through float16 when cached). */
+export type ModelOutputs = CachedOutputs
+
+/** Preprocessors and free input slots per package, reused across calls (calls may overlap). */
+const pools = new Map<string, { pre: Preprocessor; free: InputSlot[] }>()
+function pool(m: ModelManifest): { pre: Preprocessor; free: InputSlot[] } {
+  let p = pools.get(m.id)
+  if (!p || p.pre.manifest !== m) {
+    p = { pre: new Preprocessor(m), free: [] }
+    pools.set(m.id, p)
+  }
+  return p
+}
+
+export async function computeOutputs(ws: Workstation, imageId: number, modelVersionId?: number): Promise<ModelOutputs> {
+  const store = ws.project
+  const version = await resolveVersion(store, modelVersionId)
+  const st = inference(ws)
+  const engine = await getEngine(version.packageDir, { forceCpu: st.forceCpu })
+  recordEp(ws, engine.ep)
+  const m = engine.manifest
+  const row = store.images.get(imageId)
+  const reg = row.registration
+  let out: ModelOutputs | null = null
+  if (row.contentHash) {
+    const hit = st.cache.get(featureCacheKey(row.contentHash, m.id, reg))
+    if (hit) out = { ...hit, logits: hit.logits }
+  }
+  if (!out) {
+    const img = await readImageForModel(store, imageId, m.normalisation.thermal.bits === 16)
+    const pl = pool(m)
+    const slot = pl.free.pop() ?? allocSlot(m)
+    let r: Awaited<ReturnType<typeof engine.run>>
+    try {
+      pl.pre.fill(img.pair, img.registration, slot)
+      r = await engine.run(slot)
+    } finally {
+      if (pl.free.length < 4 && slot.rgb.length > 0) pl.free.push(slot) // a failed run may leave it detached
+    }
+    const { c, d, h, w } = engine.shapes
+    st.cache.put(featureCacheKey(img.contentHash, m.id, reg), { c, d, h, w, logits: r.logits, features: r.features })
+    out = { c, d, h, w, logits: r.logits, features: r.features }
+  }
+  if (version.adapter && gateAllows(version.gate, out.features, out.d, out.h, out.w, frameFor(m, row.width, row.height))) {
+    const logits = new Float32Array(out.logits)
+    applyAdapter(logits, out.features, out, version.adapter)
+    out = { ...out, logits }
+  }
+  return out
+}
