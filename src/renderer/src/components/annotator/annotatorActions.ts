@@ -6,6 +6,7 @@ import { useNotify } from '../../stores/notify'
 import { inflateBase64 } from '../../lib/deflate'
 import { EditSession, type SessionListener } from '../../lib/editSession'
 import { findRegions } from '../../lib/regions'
+import { regionSkipClasses } from '@shared/labelmap/regions'
 import { fetchThermalRaw, percentileWindow, thermalFromImage } from '../../lib/thermal'
 import type { Rect } from '../../lib/rect'
 import { clientId } from '../../lib/clientId'
@@ -45,7 +46,7 @@ export async function loadAnnotatorImage(imageId: number, listener: SessionListe
     const session = new EditSession(api, imageId, width, height, map, listener, clientId)
     session.history = hist.state
     session.status = image.status
-    const regions = proposal && proposal.width === width ? findRegions(proposal.data, confidence?.data ?? null, width, height) : null
+    const regions = proposal && proposal.width === width ? findRegions(proposal.data, confidence?.data ?? null, width, height, regionSkipClasses(useAppStore().project?.classes ?? [])) : null
     ed.image = image
     ed.entries = hist.entries
     ed.regions = regions?.regions ?? []
