@@ -34,9 +34,8 @@ function fakeApi() {
 describe('edit session across windows', () => {
   it('sends its clientId with saves and undo', async () => {
     const f = fakeApi()
-    const s = new EditSession(f.api as never, 7, W, H, new Uint8Array(W * H), { dirty: () => {}, state: () => {} }, 'win-A')
-    s.map[0] = 2
-    s.commit('Brush', { x: 0, y: 0, w: 1, h: 1 })
+    const s = new EditSession(f.api as never, 7, W, H, new Uint8Array(W * H), { state: () => {} }, 'win-A')
+    s.edit('Brush', (m) => ((m[0] = 2), { x: 0, y: 0, w: 1, h: 1 }))
     await f.finishSave()
     await s.idle()
     await s.undo()
@@ -49,9 +48,9 @@ describe('edit session across windows', () => {
   it('takes another window’s map only when nothing here is unsaved', async () => {
     const f = fakeApi()
     const dirty: unknown[] = []
-    const s = new EditSession(f.api as never, 7, W, H, new Uint8Array(W * H), { dirty: (r) => dirty.push(r), state: () => {} }, 'win-A')
-    s.map[0] = 2
-    s.commit('Brush', { x: 0, y: 0, w: 1, h: 1 })
+    const s = new EditSession(f.api as never, 7, W, H, new Uint8Array(W * H), { state: () => {} }, 'win-A')
+    s.onChanged((r) => dirty.push(r))
+    s.edit('Brush', (m) => ((m[0] = 2), { x: 0, y: 0, w: 1, h: 1 }))
     const stored = new Uint8Array(W * H).fill(5)
     expect(s.replaceMap(stored, history(3), 'in_review')).toBe(false)
     expect(s.map[0]).toBe(2) // the unsaved stroke is kept

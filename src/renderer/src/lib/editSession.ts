@@ -10,26 +10,35 @@ interface PendingEdit {
 }
 
 export interface SessionListener {
-  /** Pixels in `rect` of the local map changed (paint, undo patch): redraw them. */
-  dirty(rect: Rect | null): void
   /** History, status, pending count or save error changed. */
   state(): void
 }
+
+/** Pixels of the local map in `rect` changed (whole map when null): redraw them. */
+export type ChangedListener = (rect: Rect | null) => void
+
+/** A pixel operation on the row-major map; returns the rectangle it touched (null: nothing). */
+export type PixelOp = (map: Uint8Array, width: number, height: number) => Rect | null
 
 /**
  * The annotator's copy of one image's label map and the ordered queue of edits saving to main.
  * The local map is changed first (instant feedback); each edit is then saved with `applyEdit` in
  * order, one at a time, with the history head it was made on. A failed save stays queued (the
  * pixels stay painted) until `retry()`; nothing is dropped silently.
+ *
+ * The session is the only writer of the map's pixels (`paint`, `edit`, undo/redo patches, another
+ * window's map): each write emits `changed(rect)`, the one route by which pixels reach the canvas.
+ * Everyone else reads `map`.
  */
 export class EditSession {
-  map: Uint8Array
+  readonly map: Uint8Array
   history: HistoryState = { head: 0, canUndo: false, canRedo: false, undoLabel: null, redoLabel: null }
   status: ImageStatus = 'new'
   readonly queue: PendingEdit[] = []
   saveError: unknown = null
   private saving = false
   private idleWaiters: Array<() => void> = []
+  private readonly changedListeners = new Set<ChangedListener>()
 
   constructor(
     private readonly api: Api,
@@ -48,7 +57,31 @@ export class EditSession {
     return this.queue.length
   }
 
-  /** Records an edit already painted into `map`: `before` is the map as it was before the action. */
+  /** Subscribes to pixel changes; returns the unsubscribe function. */
+  onChanged(fn: ChangedListener): () => void {
+    this.changedListeners.add(fn)
+    return () => this.changedListeners.delete(fn)
+  }
+
+  private changed(rect: Rect | null): void {
+    for (const fn of this.changedListeners) fn(rect)
+  }
+
+  /** Writes pixels through `op` (part of an action still in progress, e.g. a stroke) and emits the change. */
+  paint(op: PixelOp): Rect | null {
+    const rect = op(this.map, this.width, this.height)
+    if (rect) this.changed(rect)
+    return rect
+  }
+
+  /** One whole action: writes pixels through `op` and records them as one edit (one undo entry). */
+  edit(label: string, op: PixelOp): Rect | null {
+    const rect = this.paint(op)
+    if (rect) this.commit(label, rect)
+    return rect
+  }
+
+  /** Records the pixels in `rect` painted since the last commit (through `paint`) as one edit. */
   commit(label: string, rect: Rect): void {
     this.queue.push({ label, rect, data: extractRect(this.map, this.width, rect) })
     this.on.state()
@@ -120,7 +153,7 @@ export class EditSession {
     this.map.set(map)
     this.history = history
     this.status = status
-    this.on.dirty(null)
+    this.changed(null)
     this.on.state()
     return true
   }
@@ -128,6 +161,6 @@ export class EditSession {
   async applyPatch(p: LabelPatch): Promise<void> {
     const data = await inflateBase64(p.data)
     writeRect(this.map, this.width, p.rect, data)
-    this.on.dirty(p.rect)
+    this.changed(p.rect)
   }
 }

@@ -64,7 +64,7 @@ describe('rects and regions', () => {
     expect(unionRect({ x: 0, y: 0, w: 2, h: 2 }, { x: 5, y: 5, w: 1, h: 1 })).toEqual({ x: 0, y: 0, w: 6, h: 6 })
   })
 
-  test('regions: one per connected class blob, specks dropped, mean confidence', () => {
+  test('regions: one per connected class blob, specks dropped (ids kept), mean confidence', () => {
     const p = blank()
     const conf = new Uint8Array(W * H).fill(255)
     for (let y = 2; y < 8; y++) p.fill(1, y * W + 2, y * W + 12) // 60 px of class 1
@@ -73,8 +73,9 @@ describe('rects and regions', () => {
       conf.fill(51, y * W + 20, y * W + 30)
     }
     p[W * 15 + 35] = 3 // a 1-pixel speck
-    const t = findRegions(p, conf, W, H, 16)
-    expect(t.regions.map((r) => [r.id, r.classIndex, r.area])).toEqual([[1, 1, 60], [2, 2, 50]])
+    const t = findRegions(p, conf, W, H, [0], 16)
+    // The speck is region 2 (raster order), as in main's table; the list hides it, the ids stay.
+    expect(t.regions.map((r) => [r.id, r.classIndex, r.area])).toEqual([[1, 1, 60], [3, 2, 50]])
     expect(t.regions[1].meanConfidence).toBeCloseTo(0.2, 5)
     expect(t.labels[W * 15 + 35]).toBe(0)
     expect(t.regions[0].bbox).toEqual({ x: 2, y: 2, w: 10, h: 6 })

@@ -1,3 +1,4 @@
+import { floodFrom } from '@shared/labelmap/flood'
 import type { Rect } from './rect'
 
 /** Pixel operations on a row-major uint8 label map; each returns the rectangle it touched. */
@@ -39,9 +40,9 @@ export function stampSegment(map: Uint8Array, width: number, height: number, ax:
 }
 
 /**
- * 4-connected flood fill from (sx, sy) over pixels equal to the seed's value (relabel a region),
- * or, with `similar`, over pixels whose guide value (thermal/RGB luminance) is within `tolerance`
- * of the seed's (magic wand).
+ * 4-connected flood fill from (sx, sy) over pixels equal to the seed's value (relabel a region: the
+ * same pixels as the region holding the seed, @shared/labelmap/flood), or, with `similar`, over
+ * pixels whose guide value (thermal/RGB luminance) is within `tolerance` of the seed's.
  */
 export function floodFill(
   map: Uint8Array, width: number, height: number, sx: number, sy: number, value: number,
@@ -51,35 +52,14 @@ export function floodFill(
   const seed = sy * width + sx
   const from = map[seed]
   if (!similar && from === value) return null
-  const seen = new Uint8Array(width * height)
-  const stack = new Int32Array(width * height)
-  let top = 0
-  stack[top++] = seed
-  seen[seed] = 1
   const g = similar?.guide
   const g0 = g ? g[seed] : 0
   const tol = similar?.tolerance ?? 0
-  let x0 = sx, x1 = sx, y0 = sy, y1 = sy
-  while (top > 0) {
-    const i = stack[--top]
-    map[i] = value
-    const x = i % width
-    const y = (i - x) / width
-    if (x < x0) x0 = x
-    if (x > x1) x1 = x
-    if (y < y0) y0 = y
-    if (y > y1) y1 = y
-    const ns = [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, y > 0 ? i - width : -1, y < height - 1 ? i + width : -1]
-    for (const n of ns) {
-      if (n < 0 || seen[n]) continue
-      const ok = g ? Math.abs(g[n] - g0) <= tol : map[n] === from
-      if (ok) {
-        seen[n] = 1
-        stack[top++] = n
-      }
-    }
-  }
-  return { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 }
+  const f = floodFrom(width, height, sx, sy, g ? (i) => Math.abs(g[i] - g0) <= tol : (i) => map[i] === from)
+  if (!f) return null
+  for (const i of f.pixels) map[i] = value
+  const [x, y, w, h] = f.bbox
+  return { x, y, w, h }
 }
 
 /** Even-odd scanline fill of a polygon given in image pixels (pixel centres are sampled). */

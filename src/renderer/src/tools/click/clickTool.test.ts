@@ -34,9 +34,10 @@ function fakeApi(delay = 0) {
   }
 }
 
-function session(): ClickSession & { commits: { label: string; rect: unknown }[] } {
+function session(): ClickSession & { map: Uint8Array; commits: { label: string; rect: unknown }[] } {
   const commits: { label: string; rect: unknown }[] = []
-  return { imageId: 1, width: W, height: H, map: new Uint8Array(W * H), commits, commit: (label, rect) => { commits.push({ label, rect }) } }
+  const map = new Uint8Array(W * H)
+  return { imageId: 1, width: W, height: H, map, commits, edit: (label, op) => { const rect = op(map, W); if (rect) commits.push({ label, rect }); return rect } }
 }
 
 describe('click tool controller', () => {

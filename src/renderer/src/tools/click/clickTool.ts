@@ -41,13 +41,14 @@ export interface ClickPreview {
   hover: boolean
 }
 
-/** The part of the annotator's EditSession the tool needs. */
+type Rect = { x: number; y: number; w: number; h: number }
+
+/** The part of the annotator's EditSession the tool needs (the session writes the pixels). */
 export interface ClickSession {
   readonly imageId: number
   readonly width: number
   readonly height: number
-  map: Uint8Array
-  commit(label: string, rect: { x: number; y: number; w: number; h: number }): void
+  edit(label: string, op: (map: Uint8Array, width: number) => Rect | null): Rect | null
 }
 
 export interface ClickToolOptions {
@@ -134,13 +135,14 @@ export class ClickTool {
   commit(classIndex: number, className: string): boolean {
     const p = this.preview
     if (!p || p.area === 0) return false
-    const s = this.o.session
     const { x, y, w, h } = p.bbox
-    for (let r = 0; r < h; r++) {
-      const row = (y + r) * s.width + x
-      for (let c = 0; c < w; c++) if (p.mask[r * w + c]) s.map[row + c] = classIndex
-    }
-    s.commit(`${this.mode === 'wand' ? 'Thermal wand' : 'Click mask'} (${className})`, { x, y, w, h })
+    this.o.session.edit(`${this.mode === 'wand' ? 'Thermal wand' : 'Click mask'} (${className})`, (map, width) => {
+      for (let r = 0; r < h; r++) {
+        const row = (y + r) * width + x
+        for (let c = 0; c < w; c++) if (p.mask[r * w + c]) map[row + c] = classIndex
+      }
+      return { x, y, w, h }
+    })
     this.clear()
     return true
   }

@@ -1,14 +1,15 @@
-import { api } from '../../api'
-import { useAppStore } from '../../stores/app'
-import { useBrowser } from '../../stores/browser'
-import { useEditor } from '../../stores/editor'
-import { useNotify } from '../../stores/notify'
-import { inflateBase64 } from '../../lib/deflate'
-import { EditSession, type SessionListener } from '../../lib/editSession'
-import { findRegions } from '../../lib/regions'
-import { fetchThermalRaw, percentileWindow, thermalFromImage } from '../../lib/thermal'
-import type { Rect } from '../../lib/rect'
-import { clientId } from '../../lib/clientId'
+import { api } from '../api'
+import { useAppStore } from '../stores/app'
+import { useBrowser } from '../stores/browser'
+import { useEditor } from '../stores/editor'
+import { useNotify } from '../stores/notify'
+import { inflateBase64 } from '../lib/deflate'
+import { EditSession, type SessionListener } from '../lib/editSession'
+import { findRegions } from '../lib/regions'
+import { regionSkipClasses } from '@shared/labelmap/regions'
+import { fetchThermalRaw, percentileWindow, thermalFromImage } from '../lib/thermal'
+import type { Rect } from '../lib/rect'
+import { clientId } from '../lib/clientId'
 import type { EventPayload } from '@shared/contract'
 
 function loadImage(url: string): Promise<HTMLImageElement> {
@@ -45,7 +46,7 @@ export async function loadAnnotatorImage(imageId: number, listener: SessionListe
     const session = new EditSession(api, imageId, width, height, map, listener, clientId)
     session.history = hist.state
     session.status = image.status
-    const regions = proposal && proposal.width === width ? findRegions(proposal.data, confidence?.data ?? null, width, height) : null
+    const regions = proposal && proposal.width === width ? findRegions(proposal.data, confidence?.data ?? null, width, height, regionSkipClasses(useAppStore().project?.classes ?? [])) : null
     ed.image = image
     ed.entries = hist.entries
     ed.regions = regions?.regions ?? []
@@ -111,22 +112,21 @@ export function paintRegionEdit(regionId: number, value: number, label: string):
   const d = ed.data
   const region = ed.regions.find((r) => r.id === regionId)
   if (!d?.regions || !region) return null
-  const s = d.session
-  const { x, y, w, h } = region.bbox
-  let changed = 0
-  for (let yy = y; yy < y + h; yy++)
-    for (let xx = x; xx < x + w; xx++) {
-      const i = yy * s.width + xx
-      if (d.regions.labels[i] === regionId && s.map[i] === region.classIndex && s.map[i] !== value) {
-        s.map[i] = value
-        changed++
+  const ids = d.regions.labels
+  return d.session.edit(label, (map, width) => {
+    const { x, y, w, h } = region.bbox
+    let changed = 0
+    for (let yy = y; yy < y + h; yy++)
+      for (let xx = x; xx < x + w; xx++) {
+        const i = yy * width + xx
+        if (ids[i] === regionId && map[i] === region.classIndex && map[i] !== value) {
+          map[i] = value
+          changed++
+        }
       }
-    }
-  if (changed === 0) return null
-  s.commit(label, region.bbox)
-  return region.bbox
+    return changed ? region.bbox : null
+  })
 }
-
 
 /** N: leave this image as it is (edits are saved already) and open the next unreviewed one. */
 export async function skipToNext(): Promise<void> {

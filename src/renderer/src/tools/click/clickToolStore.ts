@@ -1,14 +1,13 @@
 import { defineStore } from 'pinia'
 import type { EmbeddingState, PromptModelInfo, PromptSource } from '@shared/contract/methods/prompt'
-import { api } from '../api'
-import type { Rect } from '../lib/rect'
-import { ClickTool, type ClickBox, type ClickMode, type ClickPoint, type ClickSession } from '../tools/click/clickTool'
-import { watchEmbedding } from '../tools/click/embeddingStatus'
-import { nextInBrowserOrder } from '../tools/click/clickToolHelpers'
-import { useAppStore } from './app'
-import { useBrowser } from './browser'
-import { useEditor } from './editor'
-import { useNotify } from './notify'
+import { api } from '../../api'
+import { ClickTool, type ClickBox, type ClickMode, type ClickPoint, type ClickSession } from './clickTool'
+import { watchEmbedding } from './embeddingStatus'
+import { nextInBrowserOrder } from './clickToolHelpers'
+import { useAppStore } from '../../stores/app'
+import { useBrowser } from '../../stores/browser'
+import { useEditor } from '../../stores/editor'
+import { useNotify } from '../../stores/notify'
 
 /** How many images after the current one (browser order) get their embedding computed ahead. */
 const PREPARE_AHEAD = 4
@@ -46,23 +45,10 @@ export const useClickTool = defineStore('clickTool', {
     controller(): ClickTool | null {
       return controller
     },
-    /** A new image is open: a fresh controller on its session; `dirty` repaints committed pixels. */
-    attach(session: ClickSession, dirty: (r: Rect) => void) {
+    /** A new image is open: a fresh controller on its session (which writes and announces the pixels). */
+    attach(session: ClickSession) {
       const ed = useEditor()
-      controller = new ClickTool({
-        api,
-        session: {
-          imageId: session.imageId,
-          width: session.width,
-          height: session.height,
-          map: session.map,
-          commit: (label, rect) => {
-            dirty(rect)
-            session.commit(label, rect)
-          }
-        },
-        onChange: () => this.sync()
-      })
+      controller = new ClickTool({ api, session, onChange: () => this.sync() })
       controller.mode = ed.clickMode === 'prompt' && this.model ? 'prompt' : 'wand'
       Object.assign(controller.wand, { tolerance: ed.wandTolerance, useRgbEdges: ed.wandEdges, edgeThreshold: ed.wandEdgeThreshold })
       this.sync()

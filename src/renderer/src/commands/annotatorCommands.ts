@@ -1,10 +1,10 @@
-import { api } from '../../api'
-import type { Command } from '../../commands/registry'
-import { useAppStore } from '../../stores/app'
-import { useEditor, type Tool } from '../../stores/editor'
-import { useClickTool } from '../../stores/clickTool'
-import { useNotify } from '../../stores/notify'
-import { percentileWindow } from '../../lib/thermal'
+import { api } from '../api'
+import type { Command } from './registry'
+import { useAppStore } from '../stores/app'
+import { useEditor, type Tool } from '../stores/editor'
+import { useClickTool } from '../tools/click/clickToolStore'
+import { useNotify } from '../stores/notify'
+import { percentileWindow } from '../lib/thermal'
 import { acceptAndNext, paintRegionEdit, skipToNext, undoRedo } from './annotatorActions'
 
 /** Brush diameters the [ and ] keys step through (each step ≈ 1.25×, and [ undoes ]). */
@@ -12,7 +12,6 @@ const SIZES = [1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 64, 80, 96, 128
 
 /** What the commands need from the canvas component. */
 export interface CanvasHandle {
-  dirty(r: { x: number; y: number; w: number; h: number } | null): void
   fit(): void
   oneToOne(): void
   zoomBy(f: number): void
@@ -43,12 +42,10 @@ export function annotatorCommands(canvas: () => CanvasHandle | null): Command[] 
     if (kind === 'accept') {
       ed.decided.set(id, 'accepted')
     } else if (kind === 'reject') {
-      const rect = paintRegionEdit(id, 0, `Reject region ${id}`)
-      if (rect) canvas()?.dirty(rect)
+      paintRegionEdit(id, 0, `Reject region ${id}`)
       ed.decided.set(id, 'rejected')
     } else {
-      const rect = paintRegionEdit(id, ed.classIndex, `Relabel region ${id}: ${className(r.classIndex)} → ${className(ed.classIndex)}`)
-      if (rect) canvas()?.dirty(rect)
+      paintRegionEdit(id, ed.classIndex, `Relabel region ${id}: ${className(r.classIndex)} → ${className(ed.classIndex)}`)
       ed.decided.set(id, 'accepted')
     }
     // Move on to the next undecided region, the way a reviewer walks the list.
