@@ -71,6 +71,20 @@ export default {
       to: { path: '^src/main/core/training/' }
     },
     {
+      name: 'sqlite-only-in-store',
+      severity: 'error',
+      comment: 'SQL lives in src/main/core/store (docs/store.md): other main code reads and writes through the repositories.',
+      from: { path: '^src/main/', pathNot: '^src/main/core/store/' },
+      to: { path: '(^|/)node_modules/better-sqlite3/' }
+    },
+    {
+      name: 'store-internals-stay-in-store',
+      severity: 'error',
+      comment: "The connection (store/db.ts, store/rawDb.ts) is the store's own; tests and benches may look under it, src may not.",
+      from: { path: '^src/', pathNot: '^src/main/core/store/' },
+      to: { path: '^src/main/core/store/(db|rawDb)\\.ts$' }
+    },
+    {
       name: 'no-unresolvable',
       severity: 'error',
       comment: 'An import the cruiser cannot resolve escapes every rule above.',

@@ -59,12 +59,12 @@ try {
     const regions = await timed('regions', () => regionTable(r.labels, r.confidence, frame.imageW, frame.imageH, skip))
     await timed('deflate labels + confidence', () => [deflateLabels(r.labels), deflateLabels(r.confidence)])
     await timed('DB writes (deflate + SQLite)', () =>
-      store.db.transaction(() => {
+      store.transaction(() => {
         store.proposals.put({ imageId: id, modelVersionId: null, width: frame.imageW, height: frame.imageH, labels: r.labels, confidence: r.confidence, regions, meanConfidence: r.meanConfidence })
         store.images.setConfidence(id, r.meanConfidence)
         store.annotations.replace(id, frame.imageW, frame.imageH, r.labels, 'model', null)
         store.images.setStatus(id, 'prefilled')
-      })()
+      })
     )
   }
   console.log(`per image over ${count} images (CPU ms = this process, all threads; the median resists other load on the machine)`)

@@ -26,14 +26,14 @@ const s = ProjectStore.create(path, { classes: classPreset('mfnet') })
 const label = new Uint8Array(W * H)
 for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) label[y * W + x] = y > 300 ? 4 : (x >> 6) % 3
 for (let start = 0; start < rows; start += 10_000) {
-  s.db.transaction(() => {
+  s.transaction(() => {
     for (let i = start; i < Math.min(rows, start + 10_000); i++) {
       const id = s.images.insert({ name: `img${String(i).padStart(6, '0')}`, split: i % 4 === 0 ? 'test' : 'train', rgbPath: `images/${i}.png`, thermalPath: `images/${i}.png`, thermalChannel: 3, width: W, height: H, thermalBits: 8 })
       if (i < LABELLED) s.annotations.replace(id, W, H, label, 'model', null)
       s.images.setStatus(id, imageStatuses[i % 4]!)
       s.images.setConfidence(id, (i * 7919) % 1000 / 1000)
     }
-  })()
+  })
 }
 s.close()
 const buildMs = ms(t)

@@ -22,6 +22,7 @@ import { loadGate } from '../../src/main/core/models/versions/adapterGate'
 import { iouTableText } from '../../src/main/core/training/reportTable'
 import type { TrainingReport, TrainJobResult } from '@shared/contract/methods/training'
 import type { JobInfo } from '@shared/contract/types'
+import { rawDb } from '../../src/main/core/store/rawDb'
 
 export interface Shift {
   gain: number
@@ -110,24 +111,24 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     // Imported labels arrive as accepted ground truth; the splits are then set as the scenario needs.
     await runJob(ws, 'import', { dir: shiftedDir })
     const shifted = store.images.ids({}, 'name')
-    const setSplit = store.db.prepare('UPDATE images SET split = ? WHERE id = ?')
+    const setSplit = rawDb(store).prepare('UPDATE images SET split = ? WHERE id = ?')
     const train = shifted.slice(0, counts.train)
     const heldOut = shifted.slice(counts.train)
-    store.db.transaction(() => {
+    store.transaction(() => {
       for (const id of train) setSplit.run('train-shifted', id)
       for (const id of heldOut) setSplit.run('test-shifted', id)
-    })()
+    })
     await runJob(ws, 'import', { dir: plainDir })
     const known = new Set(shifted)
     const plain = store.images.ids({}, 'name').filter((id) => !known.has(id))
     // Unshifted images keep their ground truth as the current map but are not accepted: scored by
     // this scenario, never trained on, not part of the job's held-out set.
-    store.db.transaction(() => {
+    store.transaction(() => {
       for (const id of plain) {
         setSplit.run('test-unshifted', id)
         store.images.setStatus(id, 'in_review')
       }
-    })()
+    })
     const importSecs = secs(t0)
     log(`imported ${shifted.length} shifted + ${plain.length} unshifted images in ${importSecs.toFixed(1)} s`)
 

@@ -17,6 +17,7 @@ import { buildPool, defaultPoolOptions } from '../../src/main/core/training/data
 import { evaluateVariants, iouTable } from '../../src/main/core/training/evaluate'
 import { Trainer, defaultTrainConfig } from '../../src/main/core/training/trainLoop'
 import type { ModelOutputs, OutputsSource } from '../../src/main/core/training/outputs'
+import { rawDb } from '../../src/main/core/store/rawDb'
 
 const { values, positionals } = parseArgs({ options: { model: { type: 'string' }, work: { type: 'string' }, data: { type: 'string' }, plain: { type: 'string' }, eval: { type: 'string', default: '100' } }, allowPositionals: true })
 const configs = JSON.parse(positionals[0] ?? '[{}]') as Record<string, number>[]
@@ -32,12 +33,12 @@ else {
     if (j.state !== 'done') throw new Error(j.error ?? 'import failed')
     if (dir === values.data) {
       const ids = ws.project.images.ids({}, 'name')
-      const set = ws.project.db.prepare('UPDATE images SET split = ? WHERE id = ?')
+      const set = rawDb(ws.project).prepare('UPDATE images SET split = ? WHERE id = ?')
       ids.forEach((id, i) => set.run(i < 50 ? 'train-shifted' : 'test-shifted', id))
     }
   }
   const all = ws.project.images.ids({}, 'name')
-  const set = ws.project.db.prepare(`UPDATE images SET split = 'test-unshifted' WHERE id = ? AND split NOT LIKE '%shifted'`)
+  const set = rawDb(ws.project).prepare(`UPDATE images SET split = 'test-unshifted' WHERE id = ? AND split NOT LIKE '%shifted'`)
   for (const id of all) set.run(id)
 }
 const store = ws.project

@@ -15,12 +15,13 @@ import { modelHandlers } from '../../src/main/core/api/handlers/models'
 import { classPreset } from '../../src/main/core/classPresets'
 import type { PrefillResult } from '../../src/main/core/prefill/prefillJob'
 import type { ProjectStore } from '../../src/main/core/store/projectStore'
+import { rawDb } from '../../src/main/core/store/rawDb'
 
 const tmp = useTmp()
 afterAll(() => releaseEngines())
 
 function proposalRows(store: ProjectStore): Map<number, { id: number; created_at: string }> {
-  const rows = store.db.prepare('SELECT id, image_id, created_at FROM proposals').all() as { id: number; image_id: number; created_at: string }[]
+  const rows = rawDb(store).prepare('SELECT id, image_id, created_at FROM proposals').all() as { id: number; image_id: number; created_at: string }[]
   return new Map(rows.map((r) => [r.image_id, { id: r.id, created_at: r.created_at }]))
 }
 
@@ -126,9 +127,9 @@ describe('prefill job', () => {
     const all = proposalRows(ws2.project)
     expect(all.size).toBe(40)
     for (const [imageId, row] of first) expect(all.get(imageId)).toEqual(row) // same row id and created_at: not redone
-    const count = (ws2.project.db.prepare('SELECT count(*) AS n FROM proposals').get() as { n: number }).n
+    const count = (rawDb(ws2.project).prepare('SELECT count(*) AS n FROM proposals').get() as { n: number }).n
     expect(count).toBe(40)
-    const revisions = (ws2.project.db.prepare("SELECT count(*) AS n FROM revisions WHERE source = 'model'").get() as { n: number }).n
+    const revisions = (rawDb(ws2.project).prepare("SELECT count(*) AS n FROM revisions WHERE source = 'model'").get() as { n: number }).n
     expect(revisions).toBe(40) // one model revision per image: none written twice
     await ws2.closeProject()
   })
@@ -158,7 +159,7 @@ describe('prefill job', () => {
     const failed = await p.ws.jobs.wait(p.ws.jobs.start('prefill', { modelVersionId: vid }).id)
     expect(failed.state).toBe('failed')
     expect(failed.error).toMatch(/differ from this project's.*class mapping/)
-    expect((store.db.prepare('SELECT count(*) AS n FROM proposals').get() as { n: number }).n).toBe(0)
+    expect((rawDb(store).prepare('SELECT count(*) AS n FROM proposals').get() as { n: number }).n).toBe(0)
     const h = modelHandlers(p.ws)
     await expect(h.setClassMapping({ modelVersionId: vid, mapping: [0, 1] })).rejects.toThrow(/needs 9 entries/)
     await expect(h.setClassMapping({ modelVersionId: vid, mapping: [0, 1, 2, 3, 4, 0, 0, 9, 0] })).rejects.toThrow(/not a class index/)

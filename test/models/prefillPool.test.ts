@@ -21,6 +21,7 @@ import { stageWorkerEntry } from '../../src/main/core/models/runtime/workerEntry
 import { FeatureCache } from '../../src/main/core/models/features/featureCache'
 import { decodeHalf, encodeHalf } from '../../src/main/core/models/pixels/fp16'
 import type { PrefillResult } from '../../src/main/core/prefill/prefillJob'
+import { rawDb } from '../../src/main/core/store/rawDb'
 
 const tmp = useTmp()
 const pools: StagePool[] = []
@@ -139,7 +140,7 @@ describe('prefill stage pool', () => {
     const victim = p.ids[2]!
     const file = join(p.datasetDir, 'images', `crash-${p.names[2]}.png`)
     copyFileSync(join(p.datasetDir, 'images', `${p.names[2]}.png`), file)
-    store.db.prepare('UPDATE images SET rgb_path = ?, thermal_path = ? WHERE id = ?').run(store.toStoredPath(file), store.toStoredPath(file), victim)
+    rawDb(store).prepare('UPDATE images SET rgb_path = ?, thermal_path = ? WHERE id = ?').run(store.toStoredPath(file), store.toStoredPath(file), victim)
     useStagePool(new StagePool(1, crashingEntry()))
     try {
       const vid = await ensureBaseModel(store, makePackage())

@@ -12,6 +12,7 @@ import { allHandlers } from '../../src/main/core/api/handlers'
 import { registerJobs } from '../../src/main/core/registerJobs'
 import { deflateLabels, inflateLabels } from '../../src/main/core/store/labelCodec'
 import { errorCodes } from '@shared/contract/errors'
+import { rawDb } from '../../src/main/core/store/rawDb'
 
 const W = 128
 const H = 128
@@ -125,13 +126,13 @@ describe('storage failures', () => {
     const b = ws.project.images.insert({ name: 'b', split: 'train', rgbPath: 'b.png', thermalPath: 'b.png', width: W, height: H, thermalBits: 8 })
     ws.project.annotations.ensure(a, W, H)
     expect((await call('applyEdit', editArgs(a, 0, noise(1)))).ok).toBe(true)
-    const changes = () => ws.project.db.prepare('SELECT total_changes() AS n').get() as { n: number }
+    const changes = () => rawDb(ws.project).prepare('SELECT total_changes() AS n').get() as { n: number }
     const before = changes().n
     const wal = statSync(`${ws.project.path}-wal`).size
     for (const imageId of [a, b]) expect((await call('getLabelMap', { imageId })).ok).toBe(true)
     expect(changes().n).toBe(before)
     expect(statSync(`${ws.project.path}-wal`).size).toBe(wal)
-    expect(ws.project.db.prepare('SELECT count(*) AS n FROM annotations WHERE image_id = ?').get(b)).toEqual({ n: 0 })
+    expect(rawDb(ws.project).prepare('SELECT count(*) AS n FROM annotations WHERE image_id = ?').get(b)).toEqual({ n: 0 })
     await call('closeProject', {})
   })
 
@@ -144,14 +145,14 @@ describe('storage failures', () => {
     ws.project.annotations.ensure(imageId, W, H)
     expect((await call('applyEdit', editArgs(imageId, 0, noise(1)))).ok).toBe(true)
     // SQLite's query_only makes every write fail with SQLITE_READONLY, as a file made read-only under it does.
-    ws.project.db.pragma('query_only = ON')
+    rawDb(ws.project).pragma('query_only = ON')
     for (const [m, a] of [['applyEdit', editArgs(imageId, 1, noise(2))], ['undo', { imageId }], ['acceptImage', { imageId }]] as const) {
       const e = errorOf(await call(m, a))
       expect(e?.code, m).toBe('forbidden')
       expect(e?.message).toBe(`${path} is read-only: changes cannot be saved. Make the file (and its folder) writable, or open a copy.`)
     }
     expect((await call('getLabelMap', { imageId })).ok).toBe(true)
-    ws.project.db.pragma('query_only = OFF')
+    rawDb(ws.project).pragma('query_only = OFF')
     await call('closeProject', {})
 
     execFileSync('mount', ['--bind', dir, readOnly])

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { ProjectStore } from '../../src/main/core/store/projectStore'
 import { classPreset } from '../../src/main/core/classPresets'
 import { useTmp } from '../helpers/tmp'
+import { rawDb } from '../../src/main/core/store/rawDb'
 
 const tmp = useTmp()
 
@@ -62,7 +63,7 @@ describe('annotations', () => {
       m[(Math.floor(k / 8) % 6) * 8 + (k % 8)] = 1 + (k % 8)
       expected.push(m)
     }
-    const row = () => s.db.prepare('SELECT data_seq, head_seq FROM annotations WHERE image_id = ?').get(id)
+    const row = () => rawDb(s).prepare('SELECT data_seq, head_seq FROM annotations WHERE image_id = ?').get(id)
     expect(row()).toEqual({ data_seq: 32, head_seq: 40 })
     for (let k = 40; k > 28; k--) {
       s.annotations.step(id, -1)
@@ -81,9 +82,9 @@ describe('annotations', () => {
     const { s, id, path } = project()
     s.annotations.ensure(id, 8, 6)
     s.annotations.applyEdit(id, 'ok', 0, { x: 0, y: 0, w: 1, h: 1 }, fill(1, 2))
-    s.db.pragma('query_only = ON') // every write now fails, as on a read-only file
+    rawDb(s).pragma('query_only = ON') // every write now fails, as on a read-only file
     expect(() => s.annotations.applyEdit(id, 'fails', 1, { x: 1, y: 0, w: 1, h: 1 }, fill(1, 3))).toThrow()
-    s.db.pragma('query_only = OFF')
+    rawDb(s).pragma('query_only = OFF')
     expect([...s.annotations.current(id)!.labels.subarray(0, 2)]).toEqual([2, 0])
     expect(s.annotations.state(id).head).toBe(1)
     s.close()
@@ -109,7 +110,7 @@ describe('annotations', () => {
     s.annotations.applyEdit(id, 'Reject region 1', 0, { x: 0, y: 0, w: 4, h: 2 }, fill(8, 0))
     const a = s.annotations.accept(id)
     expect(a.status).toBe('accepted')
-    const rev = s.db.prepare('SELECT source, model_version_id, pixels_edited FROM revisions WHERE id = ?').get(a.revisionId)
+    const rev = rawDb(s).prepare('SELECT source, model_version_id, pixels_edited FROM revisions WHERE id = ?').get(a.revisionId)
     expect(rev).toEqual({ source: 'human', model_version_id: model, pixels_edited: 8 })
     expect(s.images.status(id)).toBe('accepted')
   })

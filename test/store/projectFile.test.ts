@@ -6,6 +6,7 @@ import { ProjectStore } from '../../src/main/core/store/projectStore'
 import { LATEST_SCHEMA } from '../../src/main/core/store/migrations'
 import { classPreset } from '../../src/main/core/classPresets'
 import { useTmp } from '../helpers/tmp'
+import { rawDb } from '../../src/main/core/store/rawDb'
 
 const tmp = useTmp()
 
@@ -13,10 +14,10 @@ describe('project file', () => {
   it('migrates an empty file to the latest schema with WAL and foreign keys on', () => {
     const path = join(tmp(), 'a.twinlight')
     const s = ProjectStore.create(path, { classes: classPreset('mfnet') })
-    expect(s.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA)
-    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal')
-    expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1)
-    const tables = (s.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name)
+    expect(rawDb(s).pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA)
+    expect(rawDb(s).pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(rawDb(s).pragma('foreign_keys', { simple: true })).toBe(1)
+    const tables = (rawDb(s).prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name)
     expect(tables).toEqual(expect.arrayContaining(['annotations', 'classes', 'edits', 'images', 'jobs', 'meta', 'models', 'proposals', 'revisions']))
     expect(s.summary().classes.map((c) => c.name)).toEqual(['unlabeled', 'car', 'person', 'bike', 'curve', 'car_stop', 'guardrail', 'color_cone', 'bump'])
     s.close()

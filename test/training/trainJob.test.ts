@@ -129,7 +129,7 @@ describe('train job (synthetic outputs)', () => {
     expect(ms).toBeLessThan(1000)
     expect(ws.project.models.list()).toEqual(before)
     expect(ws.project.models.active()).toEqual(active)
-    expect(ws.project.getMeta(`training.report.${before.length + 1}`)).toBeNull()
+    expect(ws.project.trainingRecords.report(before.length + 1)).toBeNull()
   })
 })
 

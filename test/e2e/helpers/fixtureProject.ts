@@ -34,13 +34,13 @@ export function addManyImages(projectPath: string, n: number): void {
   const store = ProjectStore.open(projectPath)
   try {
     const first = store.images.get(1)
-    store.db.transaction(() => {
+    store.transaction(() => {
       for (let i = 0; i < n; i++) {
         const id = store.images.insert({ name: `bulk_${String(i).padStart(6, '0')}`, split: i % 10 ? 'train' : 'val', rgbPath: first.rgbPath, thermalPath: first.thermalPath, width: first.width, height: first.height, thermalBits: first.thermalBitDepth })
         // Spread confidences so the least-confident sort has something to order.
         store.images.setConfidence(id, ((i * 7919) % 1000) / 1000)
       }
-    })()
+    })
   } finally {
     store.close()
   }

@@ -2,14 +2,12 @@
  * Model classes vs project classes. When they agree (same count, same names index by index,
  * ignoring case and separators) the model's indices are written as they are. Otherwise the
  * pre-fill refuses until the user stores an explicit mapping (model index → project index) in the
- * project meta under `classMap:<manifest id>`, so a model can never write wrong indices.
+ * project (store.classMaps, by manifest id), so a model can never write wrong indices.
  */
 import { ApiError } from '@shared/contract/errors'
 import type { ClassInfo } from '@shared/contract/types'
 import type { ModelManifest } from '@shared/modelPackage'
 import type { ProjectStore } from '../store/projectStore'
-
-export const classMapKey = (manifestId: string): string => `classMap:${manifestId}`
 
 const norm = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '')
 
@@ -36,8 +34,8 @@ function validate(map: unknown, manifest: ModelManifest, project: ClassInfo[]): 
 /** null = identity; a Uint8Array maps model index → project index; throws when no mapping exists. */
 export function classMapping(store: ProjectStore, manifest: ModelManifest): Uint8Array | null {
   const project = store.classes()
-  const stored = store.getMeta(classMapKey(manifest.id))
-  if (stored) return validate(JSON.parse(stored), manifest, project)
+  const stored = store.classMaps.get(manifest.id)
+  if (stored !== null) return validate(stored, manifest, project)
   if (classesAgree(manifest.classes, project)) return null
   const fmt = (cs: { index: number; name: string }[]): string => cs.map((c) => `${c.index} ${c.name}`).join(', ')
   throw new ApiError(
@@ -49,9 +47,9 @@ export function classMapping(store: ProjectStore, manifest: ModelManifest): Uint
 
 export function setClassMapping(store: ProjectStore, manifest: ModelManifest, map: number[] | null): void {
   if (map === null) {
-    store.db.prepare('DELETE FROM meta WHERE key = ?').run(classMapKey(manifest.id))
+    store.classMaps.remove(manifest.id)
     return
   }
   validate(map, manifest, store.classes())
-  store.setMeta(classMapKey(manifest.id), JSON.stringify(map))
+  store.classMaps.set(manifest.id, map)
 }

@@ -183,7 +183,7 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
     if (!batch.length && !batchProblems.length) return
     const vid = version.info.id
     const changed: { id: number; status: ImageStatus }[] = []
-    store.db.transaction(() => {
+    store.transaction(() => {
       for (const f of batch) {
         store.proposals.put({ imageId: f.id, modelVersionId: vid, width: f.width, height: f.height, labels: f.labels, confidence: f.confidence, regions: f.regions, meanConfidence: f.meanConfidence })
         store.images.setConfidence(f.id, f.meanConfidence)
@@ -204,7 +204,7 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
       }
       state.seconds = elapsed()
       ctx.saveCheckpoint({ ...state, seconds: state.seconds })
-    })()
+    })
     batch = []
     batchProblems = []
     lastCommit = Date.now()

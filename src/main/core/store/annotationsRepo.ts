@@ -6,6 +6,7 @@ import { valuesOutside } from '@shared/labelmap/histogram'
 import { deflateLabels, inflateLabels, readRect, writeRect } from './labelCodec'
 import { classMaskOf } from './imagesRepo'
 import { LabelMapCache } from './labelMapCache'
+import type { ClassTable } from './classTable'
 
 export type RevisionSource = 'human' | 'model' | 'import'
 export interface Rect {
@@ -49,7 +50,10 @@ const MATERIALIZE_EVERY = 32
 export class AnnotationsRepo {
   private readonly cache = new LabelMapCache(12)
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly classes: ClassTable
+  ) {}
 
   /** The current map (a copy the caller may keep or change). */
   current(imageId: number): { width: number; height: number; labels: Uint8Array; headSeq: number; source: RevisionSource; modelVersionId: number | null } | null {
@@ -126,9 +130,10 @@ export class AnnotationsRepo {
         .run(imageId, seq, label, rect.x, rect.y, rect.w, rect.h, deflateLabels(before), deflateLabels(values), pixels)
       // Classes the edit painted show up in the class filter at once; vanished ones on materialising.
       this.db.prepare(`UPDATE images SET status = 'in_review', class_mask = class_mask | ? WHERE id = ?`).run(classMaskOf(values), imageId)
-      this.setHead(imageId, seq, labels)
+      this.setHead(imageId, row.data_seq, seq, labels)
       if (seq - row.data_seq >= MATERIALIZE_EVERY) this.materialize(imageId)
-      return { pixels, state: this.state(imageId) }
+      // The new edit is the head and the redo branch is gone: the state needs no read.
+      return { pixels, state: { head: seq, canUndo: true, canRedo: false, undoLabel: label, redoLabel: null } }
     })
   }
 
@@ -146,13 +151,9 @@ export class AnnotationsRepo {
       writeRect(labels, row.width, rect, values)
       this.db.prepare('UPDATE edits SET undone = ? WHERE id = ?').run(dir < 0 ? 1 : 0, e.id)
       const head = dir < 0 ? seq - 1 : seq
-      if (head < row.data_seq) {
-        // The undone edit is baked into the stored map: rewrite it (rare: after 32 edits or an accept).
-        this.setHead(imageId, head, labels)
-        this.materialize(imageId)
-      } else {
-        this.setHead(imageId, head, labels)
-      }
+      this.setHead(imageId, row.data_seq, head, labels)
+      // The undone edit is baked into the stored map: rewrite it (rare: after 32 edits or an accept).
+      if (head < row.data_seq) this.materialize(imageId)
       if (dir > 0) this.db.prepare('UPDATE images SET class_mask = class_mask | ? WHERE id = ?').run(classMaskOf(values), imageId)
       return { state: this.state(imageId), patch: { rect, values } }
     })
@@ -170,6 +171,12 @@ export class AnnotationsRepo {
       .prepare('SELECT seq, label, pixels, undone, created_at FROM edits WHERE image_id = ? ORDER BY seq DESC LIMIT ?')
       .all(imageId, limit) as { seq: number; label: string; pixels: number; undone: number; created_at: string }[]
     return rows.map((r) => ({ seq: r.seq, label: r.label, pixels: r.pixels, undone: r.undone === 1, createdAt: r.created_at }))
+  }
+
+  /** The newest revision id of every image that has one (acceptance writes one: training's recency order). */
+  latestRevisionIds(): Map<number, number> {
+    const rows = this.db.prepare('SELECT image_id, MAX(id) AS rev FROM revisions GROUP BY image_id').all() as { image_id: number; rev: number }[]
+    return new Map(rows.map((r) => [r.image_id, r.rev]))
   }
 
   /** Accepts the current map: a `human` revision with the parent model and the pixels edited since the last revision. */
@@ -195,7 +202,7 @@ export class AnnotationsRepo {
    * that no import takes back. 255 passes only where the table has it (an ignore class).
    */
   private checkValues(values: Uint8Array, imageId: number): void {
-    const known = (this.db.prepare('SELECT idx FROM classes ORDER BY idx').all() as { idx: number }[]).map((r) => r.idx)
+    const known = this.classes.indices()
     const allowed = new Uint8Array(256)
     for (const v of known) allowed[v] = 1
     const bad = valuesOutside(values, allowed)
@@ -221,14 +228,23 @@ export class AnnotationsRepo {
     return this.db.prepare('SELECT width, height, data, data_seq, head_seq, source, model_version_id, updated_at FROM annotations WHERE image_id = ?').get(imageId) as AnnRow | undefined
   }
 
-  /** The current map, from the cache when it matches the stored version, else rebuilt from data + deltas. */
-  private load(imageId: number): { row: AnnRow; labels: Uint8Array } | null {
-    const row = this.db.prepare('SELECT width, height, data_seq, head_seq, source, model_version_id, updated_at FROM annotations WHERE image_id = ?').get(imageId) as Omit<AnnRow, 'data'> | undefined
+  /**
+   * The current map, from the cache when it matches the stored version, else rebuilt from data +
+   * deltas. One read of the row: the stored map comes along only when the cached version is stale.
+   */
+  private load(imageId: number): { row: Omit<AnnRow, 'data'>; labels: Uint8Array } | null {
+    const row = this.db
+      .prepare(
+        `SELECT width, height, data_seq, head_seq, source, model_version_id, updated_at,
+           CASE WHEN data_seq || '/' || head_seq || '/' || updated_at = ? THEN NULL ELSE data END AS data
+         FROM annotations WHERE image_id = ?`
+      )
+      .get(this.cache.keyOf(imageId) ?? '', imageId) as (Omit<AnnRow, 'data'> & { data: Buffer | null }) | undefined
     if (!row) return null
-    const key = `${row.data_seq}/${row.head_seq}/${row.updated_at}`
-    const hit = this.cache.get(imageId, key)
-    if (hit) return { row: row as AnnRow, labels: hit }
-    const full = this.row(imageId)!
+    const key = versionKey(row)
+    const hit = row.data === null ? this.cache.get(imageId, key) : null
+    if (hit) return { row, labels: hit }
+    const full = row.data === null ? this.row(imageId)! : (row as AnnRow)
     const labels = inflateLabels(full.data, full.width * full.height, `label map of image ${imageId}`)
     const pending = this.db
       .prepare('SELECT id, seq, x, y, w, h, before, after FROM edits WHERE image_id = ? AND seq > ? AND seq <= ? ORDER BY seq')
@@ -238,10 +254,11 @@ export class AnnotationsRepo {
     return { row: full, labels }
   }
 
-  private setHead(imageId: number, head: number, labels: Uint8Array): void {
-    this.db.prepare(`UPDATE annotations SET head_seq = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE image_id = ?`).run(head, imageId)
-    const row = this.db.prepare('SELECT data_seq, head_seq, updated_at FROM annotations WHERE image_id = ?').get(imageId) as { data_seq: number; head_seq: number; updated_at: string }
-    this.cache.put(imageId, `${row.data_seq}/${row.head_seq}/${row.updated_at}`, labels)
+  /** Moves the head; the time is taken here (strftime's format) so the cache key needs no read back. */
+  private setHead(imageId: number, dataSeq: number, head: number, labels: Uint8Array): void {
+    const now = new Date().toISOString()
+    this.db.prepare('UPDATE annotations SET head_seq = ?, updated_at = ? WHERE image_id = ?').run(head, now, imageId)
+    this.cache.put(imageId, versionKey({ data_seq: dataSeq, head_seq: head, updated_at: now }), labels)
   }
 
   /** Rewrites the stored full map at the current head (inside the caller's transaction). */
@@ -251,8 +268,13 @@ export class AnnotationsRepo {
     this.db.prepare('UPDATE annotations SET data = ?, data_seq = head_seq WHERE image_id = ?').run(deflateLabels(m.labels), imageId)
     this.db.prepare('UPDATE images SET class_mask = ? WHERE id = ?').run(classMaskOf(m.labels), imageId)
     const row = this.db.prepare('SELECT data_seq, head_seq, updated_at FROM annotations WHERE image_id = ?').get(imageId) as { data_seq: number; head_seq: number; updated_at: string }
-    this.cache.put(imageId, `${row.data_seq}/${row.head_seq}/${row.updated_at}`, m.labels)
+    this.cache.put(imageId, versionKey(row), m.labels)
   }
+}
+
+/** The stored version a decoded map matches (the SQL in load builds the same string). */
+function versionKey(r: { data_seq: number; head_seq: number; updated_at: string }): string {
+  return `${r.data_seq}/${r.head_seq}/${r.updated_at}`
 }
 
 /** Throws unless the rect lies inside the image (callers check before decoding the rect's data). */

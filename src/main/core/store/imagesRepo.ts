@@ -114,6 +114,17 @@ export class ImagesRepo {
     return rows.flatMap((r) => [r.a, r.b, ...(r.c ? [r.c] : [])])
   }
 
+  /** Every image's split and name (unique together): what an import already holds. */
+  splitAndNames(): { split: string; name: string }[] {
+    return this.db.prepare('SELECT split, name FROM images').all() as { split: string; name: string }[]
+  }
+
+  /** The split of every image with this status, by id. */
+  splitsByStatus(status: ImageStatus): Map<number, string> {
+    const rows = this.db.prepare('SELECT id, split FROM images WHERE status = ?').all(status) as { id: number; split: string }[]
+    return new Map(rows.map((r) => [r.id, r.split]))
+  }
+
   /** Ids in browser order, for jobs that walk a filtered set. */
   ids(filter: ImageFilter, sort: ImageSort = 'name'): number[] {
     const w = where(filter)

@@ -15,6 +15,11 @@ export class LabelMapCache {
     return e.labels
   }
 
+  /** The stored version the cached map matches, or null (lets a read skip the stored map on a hit). */
+  keyOf(imageId: number): string | null {
+    return this.entries.get(imageId)?.key ?? null
+  }
+
   put(imageId: number, key: string, labels: Uint8Array): void {
     this.entries.delete(imageId)
     this.entries.set(imageId, { key, labels })

@@ -116,6 +116,25 @@ CREATE TABLE jobs (
   updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 `
+  },
+  {
+    // Per-model records that lived in `meta` under key prefixes get tables of their own; the rows
+    // are moved (a file of version 1 opens with its reports, gates and class mappings). Keys that
+    // do not match a prefix exactly stay in meta untouched.
+    version: 2,
+    sql: `
+CREATE TABLE training_reports (model_id INTEGER PRIMARY KEY, report TEXT NOT NULL);
+CREATE TABLE adapter_gates (model_id INTEGER PRIMARY KEY, gate TEXT NOT NULL);
+CREATE TABLE class_maps (manifest_id TEXT PRIMARY KEY, map TEXT NOT NULL);
+INSERT INTO training_reports (model_id, report)
+  SELECT CAST(substr(key, 17) AS INTEGER), value FROM meta WHERE key GLOB 'training.report.[0-9]*' AND substr(key, 17) NOT GLOB '*[^0-9]*';
+DELETE FROM meta WHERE key GLOB 'training.report.[0-9]*' AND substr(key, 17) NOT GLOB '*[^0-9]*';
+INSERT INTO adapter_gates (model_id, gate)
+  SELECT CAST(substr(key, 15) AS INTEGER), value FROM meta WHERE key GLOB 'training.gate.[0-9]*' AND substr(key, 15) NOT GLOB '*[^0-9]*';
+DELETE FROM meta WHERE key GLOB 'training.gate.[0-9]*' AND substr(key, 15) NOT GLOB '*[^0-9]*';
+INSERT INTO class_maps (manifest_id, map) SELECT substr(key, 10), value FROM meta WHERE key GLOB 'classMap:?*';
+DELETE FROM meta WHERE key GLOB 'classMap:?*';
+`
   }
 ]
 

@@ -9,10 +9,15 @@ import { AnnotationsRepo } from './annotationsRepo'
 import { JobsRepo } from './jobsRepo'
 import { ModelsRepo } from './modelsRepo'
 import { ProposalsRepo } from './proposalsRepo'
+import { TrainingRecordsRepo } from './trainingRecordsRepo'
+import { ClassMapsRepo } from './classMapsRepo'
+import { ClassTable } from './classTable'
 
 /**
- * One open project file. Repositories share the connection; image paths are stored relative to
- * the project file's folder so a project and its dataset can move together.
+ * One open project file. Repositories share the connection, which stays private: code outside
+ * store/ reads and writes through the repositories, and composes several writes into one
+ * transaction with `transaction(fn)` (docs/store.md). Image paths are stored relative to the
+ * project file's folder so a project and its dataset can move together.
  */
 export class ProjectStore {
   readonly images: ImagesRepo
@@ -20,24 +25,30 @@ export class ProjectStore {
   readonly jobs: JobsRepo
   readonly models: ModelsRepo
   readonly proposals: ProposalsRepo
+  readonly trainingRecords: TrainingRecordsRepo
+  readonly classMaps: ClassMapsRepo
   readonly dir: string
+  private readonly classTable: ClassTable
 
-  private constructor(readonly path: string, readonly db: Db, readonly readOnly = false) {
+  private constructor(readonly path: string, private readonly db: Db, readonly readOnly = false) {
     this.dir = dirname(path)
+    this.classTable = new ClassTable(db, !readOnly)
     this.images = new ImagesRepo(db)
-    this.annotations = new AnnotationsRepo(db)
+    this.annotations = new AnnotationsRepo(db, this.classTable)
     this.jobs = new JobsRepo(db)
     this.models = new ModelsRepo(db)
     this.proposals = new ProposalsRepo(db)
+    this.trainingRecords = new TrainingRecordsRepo(db)
+    this.classMaps = new ClassMapsRepo(db)
   }
 
   static create(path: string, opts: { name?: string; classes: ClassInfo[] }): ProjectStore {
     const abs = resolve(path)
     const store = new ProjectStore(abs, withLock(abs, () => openDatabase(abs, { create: true })))
-    store.db.transaction(() => {
+    store.transaction(() => {
       store.setMeta('name', opts.name ?? defaultName(abs))
       store.setClasses(opts.classes)
-    })()
+    })
     return store
   }
 
@@ -68,6 +79,19 @@ export class ProjectStore {
     }
   }
 
+  /**
+   * Runs `fn` as one transaction: every repository write inside commits together or not at all
+   * (nested calls become savepoints). `fn` must be synchronous.
+   */
+  transaction<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn)()
+    } catch (e) {
+      this.classTable.invalidate() // a rollback fires no trigger: the copy may hold rolled-back rows
+      throw e
+    }
+  }
+
   get name(): string {
     return this.getMeta('name') ?? defaultName(this.path)
   }
@@ -80,18 +104,14 @@ export class ProjectStore {
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value)
   }
 
+  /** The class table (cached until it changes, see classTable.ts). */
   classes(): ClassInfo[] {
-    const rows = this.db.prepare('SELECT idx, name, r, g, b, ignore FROM classes ORDER BY idx').all() as { idx: number; name: string; r: number; g: number; b: number; ignore: number }[]
-    return rows.map((r) => ({ index: r.idx, name: r.name, color: [r.r, r.g, r.b], ignore: r.ignore === 1 }))
+    return this.classTable.list()
   }
 
   /** Replaces the class table (the dataset's own indices, never renumbered). */
   setClasses(classes: ClassInfo[]): void {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM classes').run()
-      const ins = this.db.prepare('INSERT INTO classes (idx, name, r, g, b, ignore) VALUES (?, ?, ?, ?, ?, ?)')
-      for (const c of classes) ins.run(c.index, c.name, c.color[0], c.color[1], c.color[2], c.ignore ? 1 : 0)
-    })()
+    this.transaction(() => this.classTable.replace(classes))
   }
 
   /** Stores a path relative to the project folder (posix separators), or absolute if on another drive. */

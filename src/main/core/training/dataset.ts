@@ -30,8 +30,7 @@ export interface DataSplit {
  */
 export function splitAccepted(store: ProjectStore): DataSplit {
   const accepted = store.images.ids({ status: ['accepted'] })
-  const splitOf = new Map<number, string>()
-  for (const row of store.db.prepare(`SELECT id, split FROM images WHERE status = 'accepted'`).all() as { id: number; split: string }[]) splitOf.set(row.id, row.split)
+  const splitOf = store.images.splitsByStatus('accepted')
   let heldOut = accepted.filter((id) => HELD_OUT_SPLIT.test(splitOf.get(id) ?? ''))
   let rule: DataSplit['heldOutRule'] = 'split'
   if (!heldOut.length || heldOut.length === accepted.length) {
@@ -49,8 +48,7 @@ export function splitAccepted(store: ProjectStore): DataSplit {
 
 /** Orders images by their latest revision (acceptance writes one), oldest first. */
 function byRecency(store: ProjectStore, ids: number[]): number[] {
-  const rev = new Map<number, number>()
-  for (const r of store.db.prepare('SELECT image_id, MAX(id) AS rev FROM revisions GROUP BY image_id').all() as { image_id: number; rev: number }[]) rev.set(r.image_id, r.rev)
+  const rev = store.annotations.latestRevisionIds()
   return [...ids].sort((x, y) => (rev.get(x) ?? 0) - (rev.get(y) ?? 0) || x - y)
 }
 

@@ -149,7 +149,7 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
   if (pt.mIoU !== null) metrics.parentMIoU = pt.mIoU
   ct.perClass.forEach((v, k) => v !== null && (metrics[`iou.${classes.find((c) => c.index === k)?.name ?? k}`] = v))
   const curve: LossPoint[] = trained.curve
-  const id = store.db.transaction(() => {
+  const id = store.transaction(() => {
     const newId = store.models.add({ name: nextVersionName(store, base), kind: 'adapter', parentId: active.id, packagePath: base.packagePath, adapter: encodeAdapter(toStored(trained.weights)), metrics })
     const report: TrainingReport = {
       modelVersionId: newId, parentId: active.id, baseId: base.id, createdAt: new Date().toISOString(), rank, steps, batch: cfg.batch, seed,
@@ -163,7 +163,7 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
     if (gate) saveGate(store, newId, gate)
     if (activate) store.models.activate(newId)
     return newId
-  })()
+  })
   ws.hub.emit('project.changed', { path: store.path })
   say(total, decision, { phase: 'done', modelVersionId: id })
   return { modelVersionId: id, activated: activate, parentId: active.id, parentMIoU: pt.mIoU, candidateMIoU: ct.mIoU, decision }

@@ -1,6 +1,6 @@
 /**
  * Model versions as training sees them: the base package at the root of a chain of adapter
- * versions, the stored training reports (one per adapter version, in the project's meta table),
+ * versions, the stored training reports (one per adapter version, store.trainingRecords),
  * and activation (rollback = activating an earlier version).
  */
 import { ApiError } from '@shared/contract/errors'
@@ -10,17 +10,15 @@ import type { TrainingReport } from '@shared/contract/methods/training'
 
 export type { TrainingReport }
 
-const reportKey = (id: number) => `training.report.${id}`
-
 export function saveReport(store: ProjectStore, r: TrainingReport): void {
-  store.setMeta(reportKey(r.modelVersionId), JSON.stringify(r))
+  store.trainingRecords.saveReport(r)
 }
 
 export function getReport(store: ProjectStore, modelVersionId: number): TrainingReport {
   store.models.get(modelVersionId)
-  const raw = store.getMeta(reportKey(modelVersionId))
-  if (!raw) throw new ApiError('not_found', `Model version ${modelVersionId} has no training report (it was not made by fine-tuning in this project).`)
-  return JSON.parse(raw) as TrainingReport
+  const report = store.trainingRecords.report(modelVersionId)
+  if (!report) throw new ApiError('not_found', `Model version ${modelVersionId} has no training report (it was not made by fine-tuning in this project).`)
+  return report
 }
 
 /** The base package version at the root of `v`'s parent chain. */

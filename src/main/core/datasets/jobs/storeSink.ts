@@ -28,8 +28,7 @@ export class StoreSink implements ImportSink {
     private readonly store: ProjectStore,
     private readonly dropLabels = false
   ) {
-    const rows = store.db.prepare('SELECT split, name FROM images').all() as { split: string; name: string }[]
-    this.existing = new Set(rows.map((r) => `${r.split}/${r.name}`))
+    this.existing = new Set(store.images.splitAndNames().map((r) => `${r.split}/${r.name}`))
   }
 
   setClasses(classes: ClassDef[]): void {
@@ -69,7 +68,7 @@ export class StoreSink implements ImportSink {
     const batch = this.pending
     this.pending = []
     const s = this.store
-    s.db.transaction(() => {
+    s.transaction(() => {
       for (const { rec, label } of batch) {
         const id = s.images.insert({
           name: rec.name,
@@ -95,6 +94,6 @@ export class StoreSink implements ImportSink {
         this.existing.add(`${rec.split}/${rec.name}`)
         this.written++
       }
-    })()
+    })
   }
 }

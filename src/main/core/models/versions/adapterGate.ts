@@ -75,14 +75,11 @@ export function gateAllows(g: AdapterGate | null, features: Float32Array, d: num
   return gateDistance(g, imageDescriptor(features, d, h, w, frame)) <= g.radius
 }
 
-const gateKey = (id: number) => `training.gate.${id}`
-
 export function saveGate(store: ProjectStore, modelVersionId: number, g: AdapterGate): void {
-  store.setMeta(gateKey(modelVersionId), JSON.stringify(g))
+  store.trainingRecords.saveGate(modelVersionId, g)
 }
 
 /** The gate of a model version (null: none, e.g. a base package or an adapter made elsewhere). */
 export function loadGate(store: ProjectStore, modelVersionId: number): AdapterGate | null {
-  const raw = store.getMeta(gateKey(modelVersionId))
-  return raw ? (JSON.parse(raw) as AdapterGate) : null
+  return store.trainingRecords.gate(modelVersionId) as AdapterGate | null
 }
