@@ -24,4 +24,8 @@ export class LabelMapCache {
   drop(imageId: number): void {
     this.entries.delete(imageId)
   }
+
+  clear(): void {
+    this.entries.clear()
+  }
 }

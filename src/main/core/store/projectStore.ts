@@ -9,6 +9,7 @@ import { AnnotationsRepo } from './annotationsRepo'
 import { JobsRepo } from './jobsRepo'
 import { ModelsRepo } from './modelsRepo'
 import { ProposalsRepo } from './proposalsRepo'
+import { ClassesRepo } from './classesRepo'
 
 /**
  * One open project file. Repositories share the connection; image paths are stored relative to
@@ -20,6 +21,7 @@ export class ProjectStore {
   readonly jobs: JobsRepo
   readonly models: ModelsRepo
   readonly proposals: ProposalsRepo
+  readonly classTable: ClassesRepo
   readonly dir: string
 
   private constructor(readonly path: string, readonly db: Db, readonly readOnly = false) {
@@ -29,6 +31,7 @@ export class ProjectStore {
     this.jobs = new JobsRepo(db)
     this.models = new ModelsRepo(db)
     this.proposals = new ProposalsRepo(db)
+    this.classTable = new ClassesRepo(db, this.annotations)
   }
 
   static create(path: string, opts: { name?: string; classes: ClassInfo[] }): ProjectStore {
