@@ -130,6 +130,7 @@ describe('class editor', () => {
     assert.equal(map.data.filter((v) => v === 2).length, carPx + truckPx)
     await until(async () => red(await layerPixel(page, 1, 120, 160)), 'canvas redrew the merged pixels red')
     assert.equal(await page.getByTestId('class-3').count(), 0, 'truck left the palette')
+    assert.match((await page.getByTestId('class-2').getAttribute('class')) ?? '', /active/, 'the brush moved from the merged-away truck to car')
 
     // Undo the merge: the class and its pixels are back.
     await page.getByTestId('cls-undo').click()
