@@ -46,6 +46,11 @@ export const events = {
     z.object({ imageId: z.number(), modelId: z.string(), source: promptSource }),
     'The prompt embedding of an image is ready (computed and in the memory cache).'
   ),
+  /**
+   * The open project's class table changed (rename, colour, add, merge, undo). `remapped` is true
+   * when label pixels changed too: an annotator reloads its image and redraws with the new palette.
+   */
+  'classes.changed': event(z.object({ changeId: z.number(), remapped: z.boolean() }), 'The class table (and maybe label pixels) changed.'),
   /** A native menu entry was chosen (Electron); the renderer runs the command with this id. */
   'command.run': event(z.object({ id: z.string() }), 'Run a renderer command by id.')
 }

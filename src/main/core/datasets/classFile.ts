@@ -1,8 +1,10 @@
 /**
- * Reads a small class-list file (classes.json) for folder-pair and custom datasets.
- * Accepted shapes: ["car", "person"] | [{index?, name, color?, ignore?}] | {classes: [...]}.
+ * Reads a small class-list file (classes.json, or YAML) for folder-pair and custom datasets.
+ * Accepted shapes: ["car", "person"] | [{index?, name, color?, ignore?}] | {classes: [...]} |
+ * {names: [...] or {0: car, 1: person}} (the YOLO data.yaml shape).
  */
 import { readFile } from 'node:fs/promises'
+import { load as loadYaml } from 'js-yaml'
 import { MFNET_CLASSES, type ClassDef, type Rgb } from '@shared/formats/classes'
 import { DatasetFileError } from './types'
 
@@ -19,14 +21,30 @@ function fallbackColour(i: number): Rgb {
 }
 
 export async function readClassFile(file: string): Promise<ClassDef[]> {
-  let raw: unknown
+  let text: string
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'))
+    text = await readFile(file, 'utf8')
   } catch (err) {
     throw new DatasetFileError(file, `cannot read class list (${err instanceof Error ? err.message : String(err)})`)
   }
-  const list = Array.isArray(raw) ? raw : (raw as { classes?: unknown })?.classes
-  if (!Array.isArray(list) || list.length === 0) throw new DatasetFileError(file, 'class list must be a non-empty array or {classes: [...]}')
+  return parseClassFileText(text, file)
+}
+
+/** Parses a class file's text; `.yaml`/`.yml` names are read as YAML, anything else as JSON. */
+export function parseClassFileText(text: string, file: string): ClassDef[] {
+  let raw: unknown
+  const yaml = /\.ya?ml$/i.test(file)
+  try {
+    raw = yaml ? loadYaml(text) : JSON.parse(text)
+  } catch (err) {
+    throw new DatasetFileError(file, `cannot read class list as ${yaml ? 'YAML' : 'JSON'} (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`)
+  }
+  const obj = raw as { classes?: unknown; names?: unknown } | null
+  const names = obj?.names
+  const list = Array.isArray(raw)
+    ? raw
+    : (obj?.classes ?? (names && typeof names === 'object' && !Array.isArray(names) ? Object.entries(names).map(([index, name]) => ({ index, name })) : names))
+  if (!Array.isArray(list) || list.length === 0) throw new DatasetFileError(file, 'class list must be a non-empty array, {classes: [...]} or {names: ...}')
   const out: ClassDef[] = []
   const seen = new Set<number>()
   list.forEach((entry, i) => {

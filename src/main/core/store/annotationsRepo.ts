@@ -159,6 +159,11 @@ export class AnnotationsRepo {
     })
   }
 
+  /** Forgets every cached map (a class merge rewrote stored pixels under them). */
+  forgetCached(): void {
+    this.cache.clear()
+  }
+
   state(imageId: number): HistoryState {
     const head = (this.db.prepare('SELECT head_seq FROM annotations WHERE image_id = ?').get(imageId) as { head_seq: number } | undefined)?.head_seq ?? 0
     const undo = this.db.prepare('SELECT label FROM edits WHERE image_id = ? AND seq = ?').get(imageId, head) as { label: string } | undefined

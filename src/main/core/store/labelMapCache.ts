@@ -29,4 +29,8 @@ export class LabelMapCache {
   drop(imageId: number): void {
     this.entries.delete(imageId)
   }
+
+  clear(): void {
+    this.entries.clear()
+  }
 }

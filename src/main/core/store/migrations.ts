@@ -135,6 +135,34 @@ DELETE FROM meta WHERE key GLOB 'training.gate.[0-9]*' AND substr(key, 15) NOT G
 INSERT INTO class_maps (manifest_id, map) SELECT substr(key, 10), value FROM meta WHERE key GLOB 'classMap:?*';
 DELETE FROM meta WHERE key GLOB 'classMap:?*';
 `
+  },
+  {
+    // Class-table changes (issue 18): one row per action, the table before and after it; a merge
+    // keeps, per remapped blob, a mask of the pixels it changed so an undo can put them back.
+    version: 3,
+    sql: `
+CREATE TABLE class_changes (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('rename', 'color', 'ignore', 'add', 'merge')),
+  summary TEXT NOT NULL,
+  from_idx INTEGER,
+  to_idx INTEGER,
+  before_classes TEXT NOT NULL,
+  after_classes TEXT NOT NULL,
+  pixels INTEGER NOT NULL DEFAULT 0,
+  images INTEGER NOT NULL DEFAULT 0,
+  undone INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE TABLE class_change_pixels (
+  change_id INTEGER NOT NULL REFERENCES class_changes(id) ON DELETE CASCADE,
+  tbl TEXT NOT NULL CHECK (tbl IN ('annotation', 'edit_before', 'edit_after', 'proposal')),
+  row_id INTEGER NOT NULL,
+  mask BLOB NOT NULL,
+  regions TEXT,
+  PRIMARY KEY (change_id, tbl, row_id)
+);
+`
   }
 ]
 

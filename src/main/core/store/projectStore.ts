@@ -12,6 +12,7 @@ import { ProposalsRepo } from './proposalsRepo'
 import { TrainingRecordsRepo } from './trainingRecordsRepo'
 import { ClassMapsRepo } from './classMapsRepo'
 import { ClassTable } from './classTable'
+import { ClassesRepo } from './classesRepo'
 
 /**
  * One open project file. Repositories share the connection, which stays private: code outside
@@ -27,6 +28,7 @@ export class ProjectStore {
   readonly proposals: ProposalsRepo
   readonly trainingRecords: TrainingRecordsRepo
   readonly classMaps: ClassMapsRepo
+  readonly classEdits: ClassesRepo
   readonly dir: string
   private readonly classTable: ClassTable
 
@@ -40,6 +42,7 @@ export class ProjectStore {
     this.proposals = new ProposalsRepo(db)
     this.trainingRecords = new TrainingRecordsRepo(db)
     this.classMaps = new ClassMapsRepo(db)
+    this.classEdits = new ClassesRepo(db, this.annotations)
   }
 
   static create(path: string, opts: { name?: string; classes: ClassInfo[] }): ProjectStore {
@@ -106,7 +109,7 @@ export class ProjectStore {
 
   /** The class table (cached until it changes, see classTable.ts). */
   classes(): ClassInfo[] {
-    return this.classTable.list()
+    return this.classEdits.list()
   }
 
   /** Replaces the class table (the dataset's own indices, never renumbered). */

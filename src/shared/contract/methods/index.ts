@@ -1,4 +1,5 @@
 import { annotationMethods } from './annotations'
+import { classMethods } from './classes'
 import { datasetMethods } from './datasets'
 import { imageMethods } from './images'
 import { jobMethods } from './jobs'
@@ -20,7 +21,8 @@ export const methods = {
   ...datasetMethods,
   ...modelMethods,
   ...trainingMethods,
-  ...promptMethods
+  ...promptMethods,
+  ...classMethods
 }
 
 export type Methods = typeof methods

@@ -32,6 +32,7 @@ export class StoreSink implements ImportSink {
   }
 
   setClasses(classes: ClassDef[]): void {
+    if (this.dropLabels) return // images only: no pixel depends on the dataset's table, the project's own stays
     const current = this.store.classes()
     const hasImages = this.existing.size > 0
     const same = current.length === classes.length && current.every((c, i) => c.index === classes[i]!.index && c.name === classes[i]!.name)
