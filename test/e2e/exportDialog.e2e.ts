@@ -14,7 +14,7 @@ import { until } from './helpers/viewer'
 import { ProjectStore } from '../../src/main/core/store/projectStore'
 
 /** Extra accepted images (copies of the first one's files and labels) so the export runs long enough to watch. */
-const EXTRA = 150
+const EXTRA = 400
 
 /** path → sha256 of every file under `root` (folders as 'dir'). */
 function tree(root: string): Record<string, string> {
@@ -113,11 +113,30 @@ describe('export dialog', () => {
     await page.getByTestId('export-overwrite').check()
     await page.getByTestId('export-start').click()
     await page.getByTestId('export-confirm').waitFor()
+    await screenshot(page, 'export-dialog-confirm')
     assert.match(await page.getByTestId('export-confirm').innerText(), /Replace the earlier export/)
     await page.getByTestId('export-confirm-overwrite').click()
     await page.getByTestId('export-summary').waitFor({ timeout: 120_000 })
     await page.getByTestId('export-done').click()
     assert.deepEqual(errors.filter((e) => !/409|Conflict/i.test(e)), [])
+  })
+
+  test('Cancel export stops the job and leaves nothing in the target', async () => {
+    const jobs = await ok<{ kind: string; state: string; createdAt: string; updatedAt: string }[]>(srv, 'listJobs')
+    const first = jobs.filter((j) => j.kind === 'export' && j.state === 'done').at(-1)!
+    console.log(`# export of ${EXTRA + 2} images took ${Date.parse(first.updatedAt) - Date.parse(first.createdAt)} ms`)
+    const out = join(dir, 'export-cancelled')
+    await openExport(page, 'toolbar')
+    await page.getByTestId('export-status-all').check()
+    await page.getByTestId('export-dir').fill(out)
+    await page.getByTestId('export-start').click()
+    await page.getByTestId('export-cancel').click()
+    await page.getByTestId('export-stopped').waitFor({ timeout: 60_000 })
+    assert.equal(await page.getByTestId('export-stopped').locator('p').innerText(), `Export cancelled. Nothing was written to ${out}.`)
+    assert.equal(existsSync(out), false)
+    assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('export-cancelled')), [], 'no temporary sibling left')
+    await page.keyboard.press('Escape')
+    await page.getByTestId('export-dialog').waitFor({ state: 'detached' })
   })
 
   test('exporting onto the folder that holds the project is refused in the dialog; nothing is deleted', async () => {
