@@ -47,7 +47,11 @@ async function openExport(page: Page, how: 'shortcut' | 'toolbar'): Promise<void
   if (how === 'shortcut') {
     await page.getByTestId('image-browser').click({ position: { x: 5, y: 5 } })
     await page.keyboard.press('Control+e')
-  } else await page.getByTestId('export-open').click()
+  } else {
+    await page.getByTestId('file-menu').click()
+    await screenshot(page, 'export-file-menu')
+    await page.getByTestId('menu-file.export').click()
+  }
   await page.getByTestId('export-dialog').waitFor()
 }
 
