@@ -1,12 +1,15 @@
-import { contextBridge, ipcRenderer } from 'electron'
+import { contextBridge, ipcRenderer, webUtils } from 'electron'
 import { methodNames } from '@shared/contract/methods'
 
 const IPC_PREFIX = 'twinlight:'
 const EVENT_CHANNEL = 'twinlight:event'
+/** Named native services (main/electron/nativeBridge.ts); each validated on the main side. */
+const NATIVE_PREFIX = 'twinlight-native:'
 
 /**
  * The only thing the page gets from Electron: a `call` limited to the contract's method names,
- * an event subscription and the media scheme. No ipcRenderer, no Node.
+ * an event subscription, the media scheme and three named native helpers (export folder picker,
+ * show in folder, the path of a dropped file). No ipcRenderer, no Node.
  */
 const allowed = new Set<string>(methodNames)
 
@@ -22,5 +25,17 @@ contextBridge.exposeInMainWorld('twinlight', {
       ipcRenderer.removeListener(EVENT_CHANNEL, wrapped)
     }
   },
-  mediaScheme: 'twinlight-media'
+  mediaScheme: 'twinlight-media',
+  /** The native folder dialog for an export target; null when cancelled. */
+  pickExportFolder(): Promise<string | null> {
+    return ipcRenderer.invoke(NATIVE_PREFIX + 'pickExportFolder')
+  },
+  /** Reveals a file or folder in the OS file manager; false when main refused the path. */
+  showInFolder(path: string): Promise<boolean> {
+    return ipcRenderer.invoke(NATIVE_PREFIX + 'showInFolder', String(path))
+  },
+  /** The filesystem path of a dropped File (a folder dropped onto the window), '' if it has none. */
+  pathForFile(file: File): string {
+    return webUtils.getPathForFile(file)
+  }
 })

@@ -33,8 +33,8 @@ describe('demo project: review loop', () => {
     await until(async () => /tiny-sartm/.test(await page.getByTestId('status-model').innerText()), 'model name in the status bar')
     // the browser toolbar fits on one line at 1440 px
     const first = await page.getByTestId('filter-new').boundingBox()
-    const last = await page.getByTestId('close-project').boundingBox()
-    assert.ok(first && last && Math.abs(first.y - last.y) < 4, `toolbar on one row (Status at y=${first?.y}, Close at y=${last?.y})`)
+    const last = await page.getByTestId('file-menu').boundingBox()
+    assert.ok(first && last && Math.abs(first.y - last.y) < 4, `toolbar on one row (Status at y=${first?.y}, File at y=${last?.y})`)
     await screenshot(page, 'demo-browser')
     await page.keyboard.press('n')
     await until(async () => (await page.getByTestId('viewer').getAttribute('data-scale').catch(() => null)) !== null, 'viewer laid out')

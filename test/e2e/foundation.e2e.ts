@@ -50,7 +50,10 @@ describe('foundation: browser mode', () => {
     const { page } = await newPage(browser)
     await page.goto(srv.url)
     await page.getByTestId('image-browser').or(page.getByTestId('start-screen')).first().waitFor()
-    if (await page.getByTestId('close-project').isVisible()) await page.getByTestId('close-project').click()
+    if (await page.getByTestId('file-menu').isVisible()) {
+      await page.getByTestId('file-menu').click()
+      await page.getByTestId('close-project').click()
+    }
     await page.getByTestId('open-path').fill(join(srv.dataDir, 'does-not-exist.twinlight'))
     await page.getByTestId('open-project').click()
     const toast = page.getByTestId('toast-error')

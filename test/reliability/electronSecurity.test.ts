@@ -11,6 +11,8 @@ const rec = vi.hoisted(() => ({
   permission: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
   exposed: new Map<string, Record<string, unknown>>(),
   invoked: [] as { channel: string; args: unknown }[],
+  revealed: [] as string[],
+  dialogs: 0,
   userData: ''
 }))
 
@@ -43,7 +45,9 @@ vi.mock('electron', () => {
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: () => {} },
     protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
     session: { defaultSession: { setPermissionRequestHandler: (fn: typeof rec.permission) => (rec.permission = fn) } },
-    shell: { openExternal: () => Promise.resolve() }
+    shell: { openExternal: () => Promise.resolve(), showItemInFolder: (p: string) => rec.revealed.push(p) },
+    dialog: { showOpenDialog: () => (rec.dialogs++, Promise.resolve({ canceled: false, filePaths: ['/picked/out'] })) },
+    webUtils: { getPathForFile: () => '/dropped/folder' }
   }
   return { ...api, default: api }
 })
@@ -71,9 +75,10 @@ describe('Electron hardening', () => {
     expect(granted).toBe(false)
   })
 
-  it('registers exactly one validated IPC channel per contract method', async () => {
+  it('registers exactly one validated IPC channel per contract method (and the named native ones)', async () => {
     const { methodNames } = await import('@shared/contract/methods')
-    expect([...rec.handlers.keys()].sort()).toEqual(methodNames.map((m) => `twinlight:${m}`).sort())
+    const native = ['twinlight-native:pickExportFolder', 'twinlight-native:showInFolder']
+    expect([...rec.handlers.keys()].sort()).toEqual([...methodNames.map((m) => `twinlight:${m}`), ...native].sort())
     const fromApp = { senderFrame: { url: 'file:///app/out/renderer/index.html' } }
     for (const name of methodNames) {
       // Wrong types for every method: a typed error or a valid answer, never a throw.
@@ -86,10 +91,25 @@ describe('Electron hardening', () => {
     expect(denied).toMatchObject({ ok: false, error: { code: 'forbidden' } })
   })
 
-  it('the preload exposes only call/onEvent/mediaScheme, and call refuses names outside the contract', async () => {
+  it('native channels answer only the app page, and reveal only absolute paths that exist', async () => {
+    const fromApp = { senderFrame: { url: 'file:///app/out/renderer/index.html' } }
+    const fromWeb = { senderFrame: { url: 'https://evil.example/' } }
+    const reveal = rec.handlers.get('twinlight-native:showInFolder')!
+    expect(await reveal(fromWeb, rec.userData)).toBe(false)
+    for (const bad of ['relative/path', join(rec.userData, 'missing'), 5, { path: rec.userData }, `${rec.userData}\0x`]) expect(await reveal(fromApp, bad)).toBe(false)
+    expect(rec.revealed).toEqual([])
+    expect(await reveal(fromApp, rec.userData)).toBe(true)
+    expect(rec.revealed).toEqual([rec.userData])
+    const pick = rec.handlers.get('twinlight-native:pickExportFolder')!
+    expect(await pick(fromWeb, undefined)).toBe(null)
+    expect(rec.dialogs).toBe(0)
+    expect(await pick(fromApp, undefined)).toBe('/picked/out')
+  })
+
+  it('the preload exposes only call/onEvent/mediaScheme and the named native helpers, and call refuses names outside the contract', async () => {
     await import('../../src/preload/index')
     const bridge = rec.exposed.get('twinlight')!
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'mediaScheme', 'onEvent'])
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'mediaScheme', 'onEvent', 'pathForFile', 'pickExportFolder', 'showInFolder'])
     const out = await (bridge.call as (m: string, a: unknown) => Promise<{ ok: boolean }>)('__proto__', {})
     expect(out.ok).toBe(false)
     await (bridge.call as (m: string, a: unknown) => Promise<unknown>)('getAppInfo', {})

@@ -9,6 +9,7 @@ import { methodNames } from '@shared/contract/methods'
 import { EVENT_CHANNEL, IPC_PREFIX, isAppUrl, secureWebPreferences } from './windowOptions'
 import { loadWindowState, saveWindowState } from './windowState'
 import { buildMenu } from './menu'
+import { registerNativeBridge } from './nativeBridge'
 
 // Media (images, thermal) is served through a private scheme so the page never gets file:// access.
 protocol.registerSchemesAsPrivileged([{ scheme: 'twinlight-media', privileges: { standard: true, secure: true, supportFetchAPI: true } }])
@@ -68,6 +69,7 @@ app.whenReady().then(() => {
   // Nothing the page asks for (camera, notifications, …) is granted.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, cb) => cb(false))
   Menu.setApplicationMenu(buildMenu(() => win))
+  registerNativeBridge(() => win, devUrl)
   createWindow(userData)
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(userData)

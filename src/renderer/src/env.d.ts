@@ -13,6 +13,10 @@ interface TwinlightBridge {
   call(method: string, args: unknown): Promise<TwinlightIpcResult>
   onEvent(listener: (event: string, payload: unknown) => void): () => void
   readonly mediaScheme: string
+  /** Native helpers (Electron only; see src/renderer/src/lib/native.ts). */
+  pickExportFolder?(): Promise<string | null>
+  showInFolder?(path: string): Promise<boolean>
+  pathForFile?(file: File): string
 }
 
 interface Window {

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs'
 import { z } from 'zod'
 import { exportDataset, ExportTargetExistsError, type ExportItem, type ExportSource } from '../export'
 import type { SplitFile } from '../types'
@@ -23,10 +24,12 @@ export const exportParams = z
 export type ExportParams = z.output<typeof exportParams>
 
 /** The project as an export source: chosen statuses and splits, current label maps, imported split order. */
-export function projectExportSource(store: ProjectStore, params: Pick<ExportParams, 'statuses' | 'splits'>): { source: ExportSource; count: number } {
+export function projectExportSource(store: ProjectStore, params: Pick<ExportParams, 'statuses' | 'splits'>): { source: ExportSource; count: number; skipped: string[] } {
   const ids = store.images.ids({ status: params.statuses, ...(params.splits ? { split: params.splits } : {}) }, 'name')
   const meta = store.getMeta(SPLIT_FILES_META)
   const splitFiles = meta ? ((JSON.parse(meta) as { splitFiles: SplitFile[] }).splitFiles ?? []) : []
+  /** Names of chosen images that have no label map yet (filled while the items are read). */
+  const skipped: string[] = []
   const source: ExportSource = {
     classes: store.classes(),
     splitFiles,
@@ -34,7 +37,10 @@ export function projectExportSource(store: ProjectStore, params: Pick<ExportPara
       for (const id of ids) {
         const img = store.images.get(id)
         const cur = store.annotations.current(id)
-        if (!cur) continue // nothing labelled yet: nothing to export for this image
+        if (!cur) {
+          skipped.push(img.name) // nothing labelled yet: nothing to export for this image
+          continue
+        }
         yield {
           name: img.name,
           split: img.split,
@@ -47,7 +53,7 @@ export function projectExportSource(store: ProjectStore, params: Pick<ExportPara
       }
     }
   }
-  return { source, count: ids.length }
+  return { source, count: ids.length, skipped }
 }
 
 /** Refuses, before anything is written, a target whose export could delete project files (issue 17). */
@@ -60,10 +66,21 @@ export function checkProjectExportTarget(ws: Workstation, params: Pick<ExportPar
   )
 }
 
+/** What a finished export job reports: the dialog's summary and `twinlight export` print it. */
+export interface ExportJobResult {
+  target: string
+  format: string
+  exported: number
+  /** Files in the written target (labels, images, split files, marker). */
+  files: number
+  /** Chosen images left out because they have no label map yet (names). */
+  skipped: string[]
+}
+
 /** Exports into a temporary folder renamed into place at the end: a target is never half-written. */
-export async function runExport(ws: Workstation, ctx: Pick<JobContext<ExportParams>, 'params' | 'signal' | 'progress'>): Promise<{ target: string; format: string; exported: number }> {
+export async function runExport(ws: Workstation, ctx: Pick<JobContext<ExportParams>, 'params' | 'signal' | 'progress'>): Promise<ExportJobResult> {
   checkProjectExportTarget(ws, ctx.params)
-  const { source, count } = projectExportSource(ws.project, ctx.params)
+  const { source, count, skipped } = projectExportSource(ws.project, ctx.params)
   if (count === 0) throw new ApiError('bad_input', `No images with status ${ctx.params.statuses.join('/')} to export.`)
   ctx.progress(0, count, 'Exporting…')
   try {
@@ -74,11 +91,15 @@ export async function runExport(ws: Workstation, ctx: Pick<JobContext<ExportPara
       signal: ctx.signal,
       onProgress: (done) => ctx.progress(done, count, `Exported ${done}/${count}`)
     })
-    return { target: r.target, format: r.format, exported: r.exported }
+    return { target: r.target, format: r.format, exported: r.exported, files: countFiles(r.target), skipped }
   } catch (e) {
     if (e instanceof ExportTargetExistsError) throw new ApiError('conflict', e.message)
     throw e
   }
+}
+
+function countFiles(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length
 }
 
 export function registerExportJob(ws: Workstation): void {
