@@ -29,6 +29,8 @@ export interface PromptFrame {
    * trained; otherwise SAM's ResizeLongestSide.apply_coords, x·s.
    */
   centreAligned?: boolean
+  /** An HWC canvas encoder (X-AnyLabeling SAM, hwcEncoder.ts): orig_im_size is the frame size and masks come back at it. */
+  canvasSized?: boolean
 }
 
 export function promptFrame(format: DecoderFormat | 'stretch', imageW: number, imageH: number, size = 1024): PromptFrame {

@@ -8,6 +8,7 @@ import { datasetHandlers } from './datasets'
 import { modelHandlers } from './models'
 import { trainingHandlers } from './training'
 import { promptHandlers } from './prompt'
+import { modelRegistryHandlers } from './modelRegistry'
 import { storageError } from '../../store/sqliteErrors'
 
 /** Every method of the contract, bound to one workstation. TypeScript checks none is missing. */
@@ -20,7 +21,8 @@ export function allHandlers(ws: Workstation): Handlers {
     ...datasetHandlers(ws),
     ...modelHandlers(ws),
     ...trainingHandlers(ws),
-    ...promptHandlers(ws)
+    ...promptHandlers(ws),
+    ...modelRegistryHandlers(ws)
   })
 }
 
