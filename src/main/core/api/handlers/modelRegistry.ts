@@ -18,13 +18,18 @@ import { readXAnyLabelingConfig } from '../../click/xanylabeling'
 
 type RegistryHandlers = Pick<Handlers, 'listModelRegistry' | 'addModelPackage' | 'removeModel' | 'registerClickModel' | 'removeClickModel'>
 
-async function registry(ws: Workstation): Promise<ModelRegistry> {
-  const store = ws.project
+/** Registers the embedded package first, so it is the one pre-filling unless the user picks another. */
+async function ensureEmbedded(ws: Workstation): Promise<void> {
   try {
-    await ensureBaseModel(store)
+    await ensureBaseModel(ws.project)
   } catch {
     /* no embedded package in this build */
   }
+}
+
+async function registry(ws: Workstation): Promise<ModelRegistry> {
+  const store = ws.project
+  await ensureEmbedded(ws)
   const activeId = store.models.active()?.id ?? null
   const click = readPromptConfig(store)
   const clickDir = click?.kind === 'package' ? resolve(resolveModelFile(store, click.encoder)) : null
@@ -62,6 +67,7 @@ export function modelRegistryHandlers(ws: Workstation): RegistryHandlers {
   return {
     listModelRegistry: () => registry(ws),
     addModelPackage: async ({ path }) => {
+      await ensureEmbedded(ws)
       const added = await addModelPackage(ws.project, ws.opts.dataDir, path)
       changed()
       return { ...(await registry(ws)), added }
