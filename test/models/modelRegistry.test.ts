@@ -46,6 +46,16 @@ describe('model registry (Models panel)', () => {
     await p.ws.closeProject()
   })
 
+  it('concurrent calls register the embedded package once', async () => {
+    const p = await makeProject(tmp(), 1)
+    const h = modelRegistryHandlers(p.ws)
+    await Promise.all([h.listModelRegistry({}), h.listModelRegistry({}), h.listModelRegistry({})])
+    const r = await h.listModelRegistry({})
+    expect(r.packages.filter((x) => x.kind === 'embedded')).toHaveLength(1)
+    expect(r.packages.find((x) => x.kind === 'embedded')!.prefills).toBe(true)
+    await p.ws.closeProject()
+  })
+
   it('unzips a .zip into the data folder; removing deletes that copy, not the zip', async () => {
     const dir = tmp()
     const p = await makeProject(dir, 1)
