@@ -11,6 +11,8 @@ export interface SamGraphs {
   dir: string
   samEncoder: string
   samDecoder: string
+  /** X-AnyLabeling-style SAM encoder: input_image [684,1024,3] raw pixels. */
+  samHwcEncoder: string
   sam2Encoder: string
   sam2Decoder: string
   badDecoder: string
@@ -23,6 +25,7 @@ export function makeSamGraphs(dir = mkdtempSync(join(tmpdir(), 'twinlight-sam-')
     dir,
     samEncoder: join(dir, 'sam_encoder.onnx'),
     samDecoder: join(dir, 'sam_decoder.onnx'),
+    samHwcEncoder: join(dir, 'sam_hwc_encoder.onnx'),
     sam2Encoder: join(dir, 'sam2_encoder.onnx'),
     sam2Decoder: join(dir, 'sam2_decoder.onnx'),
     badDecoder: join(dir, 'bad_decoder.onnx')

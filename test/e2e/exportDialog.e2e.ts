@@ -31,13 +31,13 @@ function addAcceptedCopies(projectPath: string, n: number): void {
   try {
     const first = store.images.get(1)
     const labels = store.annotations.current(1)!
-    store.db.transaction(() => {
+    store.transaction(() => {
       for (let i = 0; i < n; i++) {
         const id = store.images.insert({ name: `copy_${String(i).padStart(3, '0')}`, split: i % 2 ? 'val' : 'train', rgbPath: first.rgbPath, thermalPath: first.thermalPath, width: first.width, height: first.height, thermalBits: first.thermalBitDepth })
         store.annotations.replace(id, labels.width, labels.height, labels.labels, 'human', null)
         store.images.setStatus(id, 'accepted')
       }
-    })()
+    })
   } finally {
     store.close()
   }

@@ -43,6 +43,11 @@ export function writePromptConfig(store: ProjectStore, cfg: PromptConfig): void 
   store.setMeta(PROMPT_META_KEY, JSON.stringify(configSchema.parse(cfg)))
 }
 
+/** Unregisters the prompt model; its files are not touched. */
+export function clearPromptConfig(store: ProjectStore): void {
+  store.deleteMeta(PROMPT_META_KEY)
+}
+
 /** Absolute path of a registered file (relative paths are relative to the project file's folder). */
 export function resolveModelFile(store: ProjectStore, p: string): string {
   return isAbsolute(p) ? p : resolve(dirname(store.path), p)

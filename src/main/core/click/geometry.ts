@@ -4,13 +4,14 @@
  * SAM (segment-anything): longest side resized to 1024 (ResizeLongestSide: new = floor(old·s + ½)),
  * pixels normalised with mean [123.675,116.28,103.53] / std [58.395,57.12,57.375] (0..255 units),
  * zero-padded bottom/right to 1024x1024; prompt coordinates are given in that 1024 frame.
- * SAM2 (samexporter / SAM2Transforms): stretched to 1024x1024 (aspect not kept), x/255 then ImageNet
- * mean/std; coordinates scaled per axis into the 1024x1024 frame.
+ * SAM2 (samexporter / SAM2Transforms; X-AnyLabeling's SAM2ImageEncoder): x/255 as float, each
+ * channel stretched to 1024x1024 (aspect not kept; Pillow bilinear on float planes, no 8-bit
+ * rounding in between), then ImageNet mean/std; coordinates scaled per axis into the frame.
  * A tiny-package decoder uses its manifest's input policy (frame from models/pixels/geometry.ts).
  *
  * The encoder sees RGB, thermal as grey replicated to 3 channels, or their 50/50 blend (setting).
  */
-import { resize8 } from '../models/pixels/resample'
+import { resize8, resizeFloat } from '../models/pixels/resample'
 import type { DecoderFormat } from './formats'
 
 export type EncoderSource = 'rgb' | 'thermal' | 'blend'
@@ -29,6 +30,8 @@ export interface PromptFrame {
    * trained; otherwise SAM's ResizeLongestSide.apply_coords, x·s.
    */
   centreAligned?: boolean
+  /** An HWC canvas encoder (X-AnyLabeling SAM, hwcEncoder.ts): orig_im_size is the frame size and masks come back at it. */
+  canvasSized?: boolean
 }
 
 export function promptFrame(format: DecoderFormat | 'stretch', imageW: number, imageH: number, size = 1024): PromptFrame {
@@ -88,6 +91,7 @@ const IMAGENET_STD = [0.229, 0.224, 0.225]
 
 /** [1,3,frameH,frameW] float32 encoder input for an HWC 3-channel image. */
 export function encoderInput(format: DecoderFormat, img: Uint8Array, f: PromptFrame): Float32Array {
+  if (format === 'sam2') return sam2Input(img, f)
   const { imageW: w, imageH: h, validW: vw, validH: vh, frameW: fw, frameH: fh } = f
   const small = new Uint8Array(vw * vh * 3)
   resize8(img, w, h, 3, vw, vh, small, new Uint8Array(h * vw * 3), 'bilinear')
@@ -95,11 +99,29 @@ export function encoderInput(format: DecoderFormat, img: Uint8Array, f: PromptFr
   const plane = fw * fh
   for (let c = 0; c < 3; c++) {
     const base = c * plane
-    const a = format === 'sam' ? 1 / SAM_STD[c]! : 1 / (255 * IMAGENET_STD[c]!)
-    const b = format === 'sam' ? -SAM_MEAN[c]! / SAM_STD[c]! : -IMAGENET_MEAN[c]! / IMAGENET_STD[c]!
+    const a = 1 / SAM_STD[c]!
+    const b = -SAM_MEAN[c]! / SAM_STD[c]!
     for (let y = 0; y < vh; y++) {
       const row = base + y * fw
       for (let x = 0, s = (y * vw) * 3 + c; x < vw; x++, s += 3) out[row + x] = small[s]! * a + b
+    }
+  }
+  return out
+}
+
+/** SAM2: per channel, x/255 resized as float (Pillow mode F bilinear), then ImageNet mean/std. */
+function sam2Input(img: Uint8Array, f: PromptFrame): Float32Array {
+  const { imageW: w, imageH: h, validW: vw, validH: vh, frameW: fw, frameH: fh } = f
+  const out = new Float32Array(3 * fw * fh)
+  const plane = new Float32Array(w * h)
+  const small = new Float32Array(vw * vh)
+  const tmp = new Float32Array(h * vw)
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0, s = c; i < w * h; i++, s += 3) plane[i] = Math.fround(img[s]! / 255)
+    resizeFloat(plane, w, h, vw, vh, small, tmp, 'bilinear')
+    const base = c * fw * fh
+    for (let y = 0; y < vh; y++) {
+      for (let x = 0; x < vw; x++) out[base + y * fw + x] = (small[y * vw + x]! - IMAGENET_MEAN[c]!) / IMAGENET_STD[c]!
     }
   }
   return out

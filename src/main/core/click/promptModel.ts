@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-node'
 import { openSession, type EpChoice, type EpOptions } from '../models/runtime/ep'
 import { checkEncoder, detectDecoderFormat, EMBEDDING_INPUTS, PromptModelError, type DecoderFormat } from './formats'
 import { encoderInput, maskFromLogits, promptFrame, sourceImage, thermalTo8, toFrame, type EncoderSource, type MaskResult, type PromptFrame } from './geometry'
+import { canvasEncoderInput, canvasFrame, XANYLABELING_CANVAS } from './hwcEncoder'
 
 export interface EmbeddingTensor {
   dims: number[]
@@ -74,7 +75,9 @@ export class PromptModel {
     private readonly decoder: ort.InferenceSession,
     private readonly imageInput: string,
     private readonly inputSize: number,
-    readonly ep: EpChoice
+    readonly ep: EpChoice,
+    /** [H, W] of an HWC raw-pixel encoder (X-AnyLabeling's SAM exports); null for NCHW. */
+    readonly canvas: readonly [number, number] | null = null
   ) {}
 
   static async open(id: string, encoderPath: string, decoderPath: string, opts: EpOptions = {}): Promise<PromptModel> {
@@ -95,18 +98,24 @@ export class PromptModel {
     const meta = enc.session.inputMetadata.find((m) => m.name === imageInput)
     const shape = meta && meta.isTensor ? meta.shape : []
     const side = typeof shape[3] === 'number' && shape[3] > 0 ? shape[3] : 1024
-    return new PromptModel(id, format!, enc.session, dec.session, imageInput, side, enc.ep)
+    // [H, W, 3]: an encoder that takes raw pixels and normalises and pads inside the graph
+    const dim = (d: number | string | undefined, dflt: number): number => (typeof d === 'number' && d > 0 ? d : dflt)
+    const canvas = format === 'sam' && shape.length === 3 && shape[2] === 3 ? [dim(shape[0], XANYLABELING_CANVAS[0]), dim(shape[1], XANYLABELING_CANVAS[1])] as const : null
+    return new PromptModel(id, format!, enc.session, dec.session, imageInput, side, enc.ep, canvas)
   }
 
   frameFor(width: number, height: number): PromptFrame {
+    if (this.canvas) return canvasFrame(width, height, this.canvas[1], this.canvas[0])
     return promptFrame(this.format, width, height, this.inputSize)
   }
 
   async encode(img: ImagePlanes, source: EncoderSource): Promise<Embedding> {
     const frame = this.frameFor(img.width, img.height)
     const pixels = sourceImage(source, img.rgb, source === 'rgb' ? new Uint8Array(0) : thermalTo8(img.thermal))
-    const x = encoderInput(this.format, pixels, frame)
-    const out = await this.encoder.run({ [this.imageInput]: new ort.Tensor('float32', x, [1, 3, frame.frameH, frame.frameW]) })
+    const input = frame.canvasSized
+      ? new ort.Tensor('float32', canvasEncoderInput(pixels, frame), [frame.frameH, frame.frameW, 3])
+      : new ort.Tensor('float32', encoderInput(this.format, pixels, frame), [1, 3, frame.frameH, frame.frameW])
+    const out = await this.encoder.run({ [this.imageInput]: input })
     const tensors: Record<string, EmbeddingTensor> = {}
     const names = EMBEDDING_INPUTS[this.format]
     for (const name of names) {
@@ -170,7 +179,7 @@ export async function decodeWith(
     mask_input: new ort.Tensor('float32', prev ?? new Float32Array(mh * mw), [1, 1, mh, mw]),
     has_mask_input: new ort.Tensor('float32', Float32Array.of(prev ? 1 : 0), [1])
   }
-  if (emb.format === 'sam') feeds.orig_im_size = new ort.Tensor('float32', Float32Array.from([f.imageH, f.imageW]), [2])
+  if (emb.format === 'sam') feeds.orig_im_size = new ort.Tensor('float32', Float32Array.from(f.canvasSized ? [f.frameH, f.frameW] : [f.imageH, f.imageW]), [2])
   for (const [name, t] of Object.entries(emb.tensors)) feeds[name] = new ort.Tensor('float32', t.data, t.dims)
   const wanted = ['masks', 'iou_predictions', ...(decoder.outputNames.includes('low_res_masks') ? ['low_res_masks'] : [])]
   const out = await decoder.run(feeds, wanted)

@@ -21,6 +21,8 @@ export interface RegisterArgs {
   folder?: string
   name?: string
   source?: PromptSource
+  /** Refuse a pair whose decoder is not this format (an X-AnyLabeling config names its type). */
+  expectFormat?: 'sam' | 'sam2'
 }
 
 /** Encoder/decoder files of a plain folder, by name. */
@@ -107,6 +109,7 @@ export async function registerPromptModel(store: ProjectStore, a: RegisterArgs):
     const m = await PromptModel.open(id, encoder, decoder, { threads: 1 })
     const format = m.format
     await m.release()
+    if (a.expectFormat && format !== a.expectFormat) throw new ApiError('bad_input', `${decoder} is a ${format.toUpperCase()} decoder, but the config says ${a.expectFormat.toUpperCase()}; nothing was registered.`)
     cfg = { name: a.name ?? basename(decoder, '.onnx'), kind: 'onnx-pair', format, id, encoder, decoder, source, addedAt: new Date().toISOString(), stamp }
   }
   writePromptConfig(store, cfg)

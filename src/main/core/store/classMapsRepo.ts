@@ -13,7 +13,7 @@ export class ClassMapsRepo {
     return r ? (JSON.parse(r.map) as unknown) : null
   }
 
-  set(manifestId: string, map: number[]): void {
+  set(manifestId: string, map: (number | null)[]): void {
     this.db.prepare('INSERT INTO class_maps (manifest_id, map) VALUES (?, ?) ON CONFLICT (manifest_id) DO UPDATE SET map = excluded.map').run(manifestId, JSON.stringify(map))
   }
 

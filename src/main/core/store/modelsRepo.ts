@@ -57,6 +57,23 @@ export class ModelsRepo {
     })()
   }
 
+  /**
+   * Deletes a version that nothing refers to. Pre-fills, revisions and fine-tuned children keep
+   * their version for the audit trail, so a version they refer to is refused with the counts.
+   */
+  remove(id: number): void {
+    const v = this.get(id)
+    const count = (sql: string): number => (this.db.prepare(sql).get(id) as { n: number }).n
+    const refs = [
+      [count('SELECT count(*) AS n FROM models WHERE parent_id = ?'), 'fine-tuned version'],
+      [count('SELECT count(*) AS n FROM proposals WHERE model_version_id = ?'), 'proposal'],
+      [count('SELECT count(*) AS n FROM revisions WHERE model_version_id = ?'), 'revision'],
+      [count('SELECT count(*) AS n FROM annotations WHERE model_version_id = ?'), 'label map']
+    ].filter(([n]) => (n as number) > 0).map(([n, what]) => `${n} ${what}${n === 1 ? '' : 's'}`)
+    if (refs.length) throw new ApiError('conflict', `Model version ${id} (${v.name}) cannot be removed: ${refs.join(', ')} of this project refer to it (kept for the history). Make another version active instead.`)
+    this.db.prepare('DELETE FROM models WHERE id = ?').run(id)
+  }
+
   setMetrics(id: number, metrics: unknown): void {
     this.db.prepare('UPDATE models SET metrics = ? WHERE id = ?').run(JSON.stringify(metrics), id)
   }

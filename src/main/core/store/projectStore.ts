@@ -103,13 +103,17 @@ export class ProjectStore {
     return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null
   }
 
+  deleteMeta(key: string): void {
+    this.db.prepare('DELETE FROM meta WHERE key = ?').run(key)
+  }
+
   setMeta(key: string, value: string): void {
     this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value)
   }
 
   /** The class table (cached until it changes, see classTable.ts). */
   classes(): ClassInfo[] {
-    return this.classEdits.list()
+    return this.classTable.list()
   }
 
   /** Replaces the class table (the dataset's own indices, never renumbered). */

@@ -7,6 +7,7 @@ import { modelMethods } from './models'
 import { projectMethods } from './project'
 import { promptMethods } from './prompt'
 import { trainingMethods } from './training'
+import { modelRegistryMethods } from './modelRegistry'
 
 /**
  * The whole workstation API as one table. Electron IPC handlers, the preload bridge, the HTTP
@@ -22,7 +23,8 @@ export const methods = {
   ...modelMethods,
   ...trainingMethods,
   ...promptMethods,
-  ...classMethods
+  ...classMethods,
+  ...modelRegistryMethods
 }
 
 export type Methods = typeof methods

@@ -73,10 +73,11 @@ export const modelMethods = {
   getCacheStats: method<FeatureCacheStats>()(z.object({}).strict(), 'Feature cache use: entries, bytes, cap, hits, misses, evictions.'),
   /**
    * Map a model's classes onto the project's: `mapping[i]` is the project class index written for
-   * model class i; null removes the mapping. Needed when the classes differ.
+   * model class i, or null to leave that class's pixels unlabelled; null removes the mapping.
+   * Needed when the classes differ.
    */
-  setClassMapping: method<{ model: string; mapping: number[] | null }>()(
-    z.object({ modelVersionId: id.optional(), mapping: z.array(z.number().int().min(0).max(255)).max(256).nullable() }).strict(),
+  setClassMapping: method<{ model: string; mapping: (number | null)[] | null }>()(
+    z.object({ modelVersionId: id.optional(), mapping: z.array(z.number().int().min(0).max(255).nullable()).max(256).nullable() }).strict(),
     'Store an explicit model → project class mapping.'
   ),
   /** Which execution provider runs the models and why; `forceCpu` switches accelerators off. */

@@ -9,6 +9,7 @@ import { modelHandlers } from './models'
 import { trainingHandlers } from './training'
 import { promptHandlers } from './prompt'
 import { classHandlers } from './classes'
+import { modelRegistryHandlers } from './modelRegistry'
 import { storageError } from '../../store/sqliteErrors'
 
 /** Every method of the contract, bound to one workstation. TypeScript checks none is missing. */
@@ -22,7 +23,8 @@ export function allHandlers(ws: Workstation): Handlers {
     ...modelHandlers(ws),
     ...trainingHandlers(ws),
     ...promptHandlers(ws),
-    ...classHandlers(ws)
+    ...classHandlers(ws),
+    ...modelRegistryHandlers(ws)
   })
 }
 

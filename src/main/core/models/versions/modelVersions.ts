@@ -25,13 +25,19 @@ export function embeddedPackageDir(): string {
  */
 export async function ensureBaseModel(store: ProjectStore, dir: string = embeddedPackageDir()): Promise<number> {
   const abs = resolve(dir)
-  const existing = store.models.list().find((m) => m.kind === 'base' && resolve(m.packagePath) === abs)
-  if (existing) {
+  const known = (): number | null => {
+    const existing = store.models.list().find((m) => m.kind === 'base' && resolve(m.packagePath) === abs)
+    if (!existing) return null
     if (!store.models.active()) store.models.activate(existing.id)
     return existing.id
   }
+  const before = known()
+  if (before !== null) return before
   if (!existsSync(abs)) throw new ApiError('not_found', `Model package folder not found: ${abs}.`)
   const pkg = await loadModelPackage(abs)
+  // Checked again after the await: two calls at once (panel, status bar, EP probe) register it once.
+  const meanwhile = known()
+  if (meanwhile !== null) return meanwhile
   const id = store.models.add({ name: pkg.manifest.id, kind: 'base', parentId: null, packagePath: abs })
   if (!store.models.active()) store.models.activate(id)
   return id
