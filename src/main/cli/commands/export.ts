@@ -2,8 +2,7 @@ import { resolve } from 'node:path'
 import type { Command } from '../command'
 import { parse, str, flag } from '../args'
 import { defaultDataDir } from '../dataDir'
-import { Workstation } from '../../core/workstation'
-import { registerJobs } from '../../core/registerJobs'
+import { createWorkstation } from '../../core/app'
 import { runJobCli } from '../jobCli'
 import { makeOut } from '../output'
 import { ApiError } from '@shared/contract/errors'
@@ -29,8 +28,7 @@ export const exportCommand: Command = {
     for (const s of statuses) if (!(imageStatuses as readonly string[]).includes(s)) throw new ApiError('invalid_argument', `Unknown --status ${s}; use ${imageStatuses.join(', ')}.`)
     const fmb = str(values, 'fmb-labels') ?? 'raw'
     if (fmb !== 'raw' && fmb !== 'shifted') throw new ApiError('invalid_argument', '--fmb-labels must be raw or shifted.')
-    const ws = new Workstation({ dataDir: defaultDataDir(), transport: 'http' })
-    registerJobs(ws)
+    const ws = createWorkstation({ dataDir: defaultDataDir(), transport: 'http' })
     await ws.openProject(positionals[0]!)
     try {
       const params = { dir: resolve(positionals[1]!), format, statuses, ...(str(values, 'split') ? { splits: str(values, 'split')!.split(',') } : {}), fmbLabels: fmb, overwrite: flag(values, 'overwrite') }
@@ -40,7 +38,7 @@ export const exportCommand: Command = {
       makeOut(json).print(`Exported ${r.exported} images as ${r.format} to ${r.target}.`, r)
       return 0
     } finally {
-      await ws.closeProject()
+      await ws.dispose()
     }
   }
 }

@@ -1,8 +1,7 @@
 import type { Command } from '../command'
 import { parse, str, flag } from '../args'
 import { defaultDataDir } from '../dataDir'
-import { Workstation } from '../../core/workstation'
-import { registerJobs } from '../../core/registerJobs'
+import { createWorkstation } from '../../core/app'
 import { classPreset } from '../../core/classPresets'
 import { runJobCli } from '../jobCli'
 import { makeOut } from '../output'
@@ -25,8 +24,7 @@ export const importCommand: Command = {
     if (format !== undefined && !(DATASET_FORMATS as readonly string[]).includes(format)) throw new ApiError('invalid_argument', `Unknown --format ${format}; use one of ${DATASET_FORMATS.join(', ')}.`)
     const dir = resolve(positionals[0]!)
     const project = resolve(str(values, 'project') ?? `${basename(dir)}.twinlight`)
-    const ws = new Workstation({ dataDir: defaultDataDir(), transport: 'http' })
-    registerJobs(ws)
+    const ws = createWorkstation({ dataDir: defaultDataDir(), transport: 'http' })
     if (existsSync(project)) await ws.openProject(project)
     else await ws.createProject(project, undefined, classPreset('mfnet'))
     try {
@@ -39,7 +37,7 @@ export const importCommand: Command = {
       out.print(lines.join('\n'), { project: ws.project.path, ...r })
       return r.problems.length ? 3 : 0
     } finally {
-      await ws.closeProject()
+      await ws.dispose()
     }
   }
 }

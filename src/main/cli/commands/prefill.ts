@@ -1,13 +1,11 @@
 import type { Command } from '../command'
 import { parse } from '../args'
 import { defaultDataDir } from '../dataDir'
-import { Workstation } from '../../core/workstation'
-import { registerJobs } from '../../core/registerJobs'
+import { createWorkstation } from '../../core/app'
 import { runJobCli } from '../jobCli'
 import { makeOut } from '../output'
 import { ApiError } from '@shared/contract/errors'
 import { ensureBaseModel } from '../../core/models/versions/modelVersions'
-import { releaseEngines } from '../../core/models/runtime/engine'
 import type { PrefillResult } from '../../core/prefill/prefillJob'
 import { resolve } from 'node:path'
 
@@ -20,8 +18,7 @@ export const prefillCommand: Command = {
   async run(argv, json) {
     const { values, positionals } = parse(argv, { model: { type: 'string' }, split: { type: 'string' }, 'only-unreviewed': { type: 'boolean' }, cpu: { type: 'boolean' } }, usage)
     if (positionals.length !== 1) throw new ApiError('invalid_argument', `prefill needs one project file.\nUsage: ${usage}`)
-    const ws = new Workstation({ dataDir: defaultDataDir(), transport: 'http' })
-    registerJobs(ws)
+    const ws = createWorkstation({ dataDir: defaultDataDir(), transport: 'http' })
     await ws.openProject(resolve(positionals[0]!))
     try {
       const modelVersionId = typeof values.model === 'string' ? await ensureBaseModel(ws.project, resolve(values.model)) : undefined
@@ -43,8 +40,7 @@ export const prefillCommand: Command = {
       makeOut(json).print(lines.join('\n'), { project: ws.project.path, ...r })
       return r.problems.length ? 3 : 0
     } finally {
-      await ws.closeProject()
-      await releaseEngines()
+      await ws.dispose()
     }
   }
 }

@@ -2,10 +2,9 @@ import { join } from 'node:path'
 import type { Command } from '../command'
 import { parse, intOption, str } from '../args'
 import { defaultDataDir } from '../dataDir'
-import { Workstation } from '../../core/workstation'
+import { createWorkstation } from '../../core/app'
 import { startServer } from '../../server/server'
 import { appRoot } from '../../core/appInfo'
-import { registerJobs } from '../../core/registerJobs'
 
 const usage = 'twinlight serve [--port N] [--project FILE] [--data-dir DIR]'
 
@@ -15,8 +14,7 @@ export const serveCommand: Command = {
   usage,
   async run(argv, json) {
     const { values } = parse(argv, { port: { type: 'string' }, project: { type: 'string' }, 'data-dir': { type: 'string' } }, usage)
-    const ws = new Workstation({ dataDir: str(values, 'data-dir') ?? defaultDataDir(), transport: 'http' })
-    registerJobs(ws)
+    const ws = createWorkstation({ dataDir: str(values, 'data-dir') ?? defaultDataDir(), transport: 'http' })
     const project = str(values, 'project')
     if (project) await ws.openProject(project)
     const srv = await startServer(ws, { port: intOption(str(values, 'port'), 'port', 0, 0, 65535), staticDir: join(appRoot(), 'out', 'renderer') })
@@ -24,7 +22,7 @@ export const serveCommand: Command = {
     else process.stdout.write(`Twinlight browser mode: ${srv.url}\n`)
     const stop = async () => {
       await srv.close()
-      await ws.closeProject()
+      await ws.dispose()
       process.exit(0)
     }
     process.once('SIGINT', stop)

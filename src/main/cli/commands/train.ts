@@ -1,13 +1,12 @@
 import type { Command } from '../command'
 import { intOption, parse } from '../args'
 import { defaultDataDir } from '../dataDir'
-import { Workstation } from '../../core/workstation'
-import { registerJobs } from '../../core/registerJobs'
+import { createWorkstation } from '../../core/app'
+import type { Workstation } from '../../core/workstation'
 import { runJobCli } from '../jobCli'
 import { makeOut } from '../output'
 import { ApiError } from '@shared/contract/errors'
 import { activatePolicies, type ActivatePolicy, type TrainJobResult } from '@shared/contract/methods/training'
-import { releaseEngines } from '../../core/models/runtime/engine'
 import { planTraining } from '../../core/training/trainJob'
 import { getReport } from '../../core/training/versions'
 import { reportText } from '../../core/training/reportTable'
@@ -30,8 +29,7 @@ export const trainCommand: Command = {
       ...(values.seed !== undefined ? { seed: intOption(values.seed, 'seed', 1, 0, 2 ** 31 - 1) } : {}),
       ...(activate ? { activate } : {})
     }
-    const ws = new Workstation({ dataDir: defaultDataDir(), transport: 'http' })
-    registerJobs(ws)
+    const ws = createWorkstation({ dataDir: defaultDataDir(), transport: 'http' })
     await ws.openProject(resolve(positionals[0]!))
     const off = json ? () => {} : printLoss(ws)
     try {
@@ -44,8 +42,7 @@ export const trainCommand: Command = {
       return 0
     } finally {
       off()
-      await ws.closeProject()
-      await releaseEngines()
+      await ws.dispose()
     }
   }
 }
