@@ -42,6 +42,7 @@ describe('architecture rules (dependency-cruiser)', () => {
     ['preload-not-main-or-renderer', /^src\/preload\/importsRenderer\.ts -> src\/renderer\/view\.ts$/],
     ['preload-no-native-modules', /^src\/preload\/usesSharp\.ts -> .*node_modules\/sharp\//],
     ['models-not-training', /^src\/main\/core\/models\/usesTraining\.ts -> src\/main\/core\/training\/loop\.ts$/],
+    ['only-composition-root-constructs-services', /^src\/main\/cli\/buildsWorkstation\.ts -> src\/main\/core\/workstation\.ts$/],
     ['no-unresolvable', /^src\/main\/unresolved\.ts -> \.\/missing$/]
   ])('%s fires on its fixture', (rule, edge) => {
     const hits = byRule(rule)
@@ -59,7 +60,7 @@ describe('architecture rules (dependency-cruiser)', () => {
   it('every rule in the config has a fixture, and the allowed files pass', () => {
     const names = fixtureRun.ruleSetUsed.forbidden.map((r) => r.name).sort()
     expect([...new Set(violations.map((v) => v.rule.name))].sort()).toEqual(names)
-    const clean = ['src/shared/ok.ts', 'src/shared/pure.ts', 'src/renderer/view.ts', 'src/preload/bridge.ts', 'src/main/core/training/loop.ts', 'src/main/core/models/infer.ts']
+    const clean = ['src/shared/ok.ts', 'src/shared/pure.ts', 'src/renderer/view.ts', 'src/preload/bridge.ts', 'src/main/core/training/loop.ts', 'src/main/core/models/infer.ts', 'src/main/core/app.ts', 'src/main/core/usesWorkstationType.ts']
     expect(violations.filter((v) => clean.includes(v.from))).toEqual([])
   })
 
