@@ -1,10 +1,13 @@
 // Architecture rules (issue #16, docs/architecture.md "Layers"), checked by `npm run lint:arch`.
 // test/lint/archRules.test.ts runs this same config on a fixture tree that breaks each rule once.
 // Not expressible here, so kept elsewhere: DOM/Node globals in src/shared (ESLint no-restricted-globals,
-// eslint.config.js). Left out: "only the composition root constructs the services" (none exists yet).
+// eslint.config.js).
 import { fileURLToPath } from 'node:url'
 
 const nativeModules = '(^|/)node_modules/(electron|better-sqlite3|sharp|onnxruntime-node|ws|tsx)/'
+
+/** The modules whose classes are the workstation's services (constructed only by the composition root). */
+const services = '^src/main/core/(workstation|registerJobs|jobs/runner|events|models/features/context|click/clickState)\\.ts$'
 
 /** `from` layer must not import the `to` layers (only src/shared crosses layers). */
 const layer = (name, from, to, why) => ({ name, severity: 'error', comment: why, from: { path: from }, to: { path: to } })
@@ -83,6 +86,13 @@ export default {
       comment: "The connection (store/db.ts, store/rawDb.ts) is the store's own; tests and benches may look under it, src may not.",
       from: { path: '^src/', pathNot: '^src/main/core/store/' },
       to: { path: '^src/main/core/store/(db|rawDb)\\.ts$' }
+    },
+    {
+      name: 'only-composition-root-constructs-services',
+      severity: 'error',
+      comment: 'Services are built and wired in one place, src/main/core/app.ts (createWorkstation); everyone else gets them from the workstation and may import these modules for their types only.',
+      from: { path: '^src/', pathNot: '^src/main/core/app\\.ts$' },
+      to: { path: services, dependencyTypesNot: ['type-only'] }
     },
     {
       name: 'no-unresolvable',

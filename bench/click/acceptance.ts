@@ -21,7 +21,7 @@ import { sceneSeed, writeSyntheticDataset } from '../../src/main/core/datasets/s
 import { registerPromptModel } from '../../src/main/core/click/register'
 import { releasePrompt, whenIdle } from '../../src/main/core/click/service'
 import { fromBase64Deflated } from '../../src/main/core/store/labelCodec'
-import { Workstation } from '../../src/main/core/workstation'
+import { createWorkstation } from '../../src/main/core/app'
 import type { PromptSegmentResult } from '@shared/contract/methods/prompt'
 
 /** The seed of the wider 200-object sample (no training run used it; settings were chosen on seed 2). */
@@ -74,7 +74,7 @@ export async function runAcceptance(packageDir: string, opts: { objects?: number
   const W = 640
   const H = 480
   const dir = mkdtempSync(join(tmpdir(), 'twinlight-accept-'))
-  const ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
+  const ws = createWorkstation({ dataDir: join(dir, 'data'), transport: 'http' })
   try {
     // enough scenes for N objects (a scene has a few cars/people of that size)
     const count = Math.ceil(N / 2)

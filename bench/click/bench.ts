@@ -25,7 +25,8 @@ import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/wr
 import type { PromptConfig } from '../../src/main/core/click/config'
 import { registerPromptModel } from '../../src/main/core/click/register'
 import { releasePrompt, whenIdle } from '../../src/main/core/click/service'
-import { Workstation } from '../../src/main/core/workstation'
+import { createWorkstation } from '../../src/main/core/app'
+import type { Workstation } from '../../src/main/core/workstation'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const argClicks = process.argv.indexOf('--clicks')
@@ -50,7 +51,7 @@ async function call<T>(api: Dispatcher, m: string, a: unknown): Promise<T> {
 }
 
 async function openWs(dataDir: string, projectPath: string): Promise<{ ws: Workstation; api: Dispatcher }> {
-  const ws = new Workstation({ dataDir, transport: 'http' })
+  const ws = createWorkstation({ dataDir, transport: 'http' })
   await ws.openProject(projectPath)
   return { ws, api: createDispatcher(allHandlers(ws), () => undefined) }
 }
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
     execFileSync(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', [join(root, 'test/click/fixtures/make_sam_graphs.py'), graphs], { stdio: 'pipe' })
     const ds = await writeSyntheticDataset(join(dir, 'dataset'), { count: IMAGES, seed: 99, width: W, height: H, compressionLevel: 1 })
     const projectPath = join(dir, 'bench.twinlight')
-    const setup = new Workstation({ dataDir: join(dir, 'data-setup'), transport: 'http' })
+    const setup = createWorkstation({ dataDir: join(dir, 'data-setup'), transport: 'http' })
     await setup.createProject(projectPath, 'bench', classPreset('mfnet'))
     const ids = ds.names.map((name) => {
       const f = join(dir, 'dataset', 'images', `${name}.png`)

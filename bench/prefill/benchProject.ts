@@ -4,15 +4,14 @@
  */
 import { join } from 'node:path'
 import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
-import { Workstation } from '../../src/main/core/workstation'
-import { registerJobs } from '../../src/main/core/registerJobs'
+import { createWorkstation } from '../../src/main/core/app'
+import type { Workstation } from '../../src/main/core/workstation'
 import { classPreset } from '../../src/main/core/classPresets'
 
 export async function makeBenchProject(work: string, count: number, width: number, height: number): Promise<{ ws: Workstation; ids: number[] }> {
   const ds = join(work, 'dataset')
   const r = await writeSyntheticDataset(ds, { count, seed: 11, width, height, compressionLevel: 3 })
-  const ws = new Workstation({ dataDir: join(work, 'data'), transport: 'http' })
-  registerJobs(ws)
+  const ws = createWorkstation({ dataDir: join(work, 'data'), transport: 'http' })
   await ws.createProject(join(work, 'bench.twinlight'), 'bench', classPreset('mfnet'))
   const store = ws.project
   const ids = r.names.map((name) => {

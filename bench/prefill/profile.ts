@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { embeddedPackageDir } from '../../src/main/core/models/versions/modelVersions'
-import { getEngine, releaseEngines } from '../../src/main/core/models/runtime/engine'
 import { defaultThreads } from '../../src/main/core/models/runtime/ep'
 import { readImageForModel } from '../../src/main/core/models/pixels/imageInput'
 import { allocSlot, Preprocessor } from '../../src/main/core/models/pixels/preprocess'
@@ -42,7 +41,7 @@ async function timed<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
 try {
   const { ws, ids } = await makeBenchProject(work, count, 640, 480)
   const store = ws.project
-  const engine = await getEngine(values.model ?? embeddedPackageDir(), { threads: defaultThreads() })
+  const engine = await ws.inference.engines.get(values.model ?? embeddedPackageDir(), { threads: defaultThreads() })
   const m = engine.manifest
   const pre = new Preprocessor(m)
   const slot = allocSlot(m)
@@ -78,9 +77,8 @@ try {
     total.median += median(s.cpu)
   }
   console.log(`| total (without fp16 and deflate, inside later rows) | ${total.mean.toFixed(2)} | ${total.median.toFixed(2)} | |`)
-  await ws.closeProject()
+  await ws.dispose()
 } finally {
-  await releaseEngines()
   rmSync(work, { recursive: true, force: true })
 }
 

@@ -17,12 +17,10 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as ort from 'onnxruntime-node'
 import { ensureBaseModel, embeddedPackageDir } from '../../src/main/core/models/versions/modelVersions'
-import { getEngine, releaseEngines } from '../../src/main/core/models/runtime/engine'
 import { defaultThreads, openSession } from '../../src/main/core/models/runtime/ep'
 import { readImageForModel } from '../../src/main/core/models/pixels/imageInput'
 import { allocSlot, Preprocessor } from '../../src/main/core/models/pixels/preprocess'
 import { loadModelPackage } from '../../src/main/core/models/package/packageLoader'
-import { stagePool } from '../../src/main/core/prefill/prefillPool'
 import { modelImageSource } from '../../src/main/core/models/pixels/imageInput'
 import type { PrefillResult } from '../../src/main/core/prefill/prefillJob'
 import { makeBenchProject } from './benchProject'
@@ -75,12 +73,12 @@ try {
 
   // (b) the full job (engine opened and warmed first, as (a)'s session was)
   const vid = await ensureBaseModel(store, modelDir)
-  const engine = await getEngine(modelDir, { forceCpu, threads })
+  const engine = await ws.inference.engines.get(modelDir, { forceCpu, threads })
   const warm = allocSlot(m)
   for (let i = 0; i < 3; i++) await engine.run(warm)
-  // The stage threads are process-wide and outlive a job; start them as an earlier job would have
+  // The workstation's stage threads outlive a job; start them as an earlier job would have
   // (from TypeScript sources their start includes compiling the worker's modules).
-  const pool = stagePool(threads)
+  const pool = ws.stages.get(threads)
   await pool.prepare(m, modelImageSource(store, ids[0]!, false), allocSlot(m))
   console.log(`(b) prefill job on ${count} images …`)
   const t1 = performance.now()
@@ -110,9 +108,8 @@ try {
   const file = values.out ? resolve(values.out) : join(root, 'bench/results/prefill.json')
   mkdirSync(dirname(file), { recursive: true })
   writeFileSync(file, JSON.stringify(out, null, 2) + '\n')
-  await ws.closeProject()
+  await ws.dispose()
 } finally {
-  await releaseEngines()
   rmSync(work, { recursive: true, force: true })
 }
 

@@ -7,14 +7,12 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Workstation } from '../../src/main/core/workstation'
-import { registerJobs } from '../../src/main/core/registerJobs'
+import { createWorkstation } from '../../src/main/core/app'
 import { createDemo } from '../../src/main/core/datasets/jobs/demo'
 
 const minutes = Number(process.argv[process.argv.indexOf('--minutes') + 1] || 30) || 30
 const dir = mkdtempSync(join(tmpdir(), 'twinlight-soak-'))
-const ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
-registerJobs(ws)
+const ws = createWorkstation({ dataDir: join(dir, 'data'), transport: 'http' })
 
 function rng(seed: number) {
   return () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32)

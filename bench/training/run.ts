@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { embeddedPackageDir } from '../../src/main/core/models/versions/modelVersions'
-import { releaseEngines } from '../../src/main/core/models/runtime/engine'
 import { DEFAULT_SHIFT, runScenario } from './scenario'
 
 const { values } = parseArgs({
@@ -71,6 +70,5 @@ try {
   writeFileSync(resolve(values.out!), JSON.stringify(result, null, 2) + '\n')
   console.log(`\nfine-tune ${result.fineTuneSeconds} s (goal ≤ 30 s) → ${values.out}`)
 } finally {
-  await releaseEngines()
   rmSync(workDir, { recursive: true, force: true })
 }

@@ -9,8 +9,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
-import { Workstation } from '../../src/main/core/workstation'
-import { registerJobs } from '../../src/main/core/registerJobs'
+import { createWorkstation } from '../../src/main/core/app'
+import type { Workstation } from '../../src/main/core/workstation'
 import { classPreset } from '../../src/main/core/classPresets'
 import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
 import { decodeAdapter } from '../../src/main/core/models/versions/adapterFormat'
@@ -102,8 +102,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const generate = secs(t0)
   log(`datasets ready in ${generate.toFixed(1)} s`)
 
-  const ws = new Workstation({ dataDir: join(o.workDir, 'data'), transport: 'http' })
-  registerJobs(ws)
+  const ws = createWorkstation({ dataDir: join(o.workDir, 'data'), transport: 'http' })
   await ws.createProject(join(o.workDir, 'acceptance'), 'fine-tune acceptance', classPreset('mfnet'))
   try {
     const store = ws.project
@@ -173,6 +172,6 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       seconds: { generate, import: importSecs, prefill, fineTune, evaluateUnshifted }
     }
   } finally {
-    await ws.closeProject()
+    await ws.dispose()
   }
 }

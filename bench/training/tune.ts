@@ -7,11 +7,9 @@
 import { existsSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { Workstation } from '../../src/main/core/workstation'
-import { registerJobs } from '../../src/main/core/registerJobs'
+import { createWorkstation } from '../../src/main/core/app'
 import { classPreset } from '../../src/main/core/classPresets'
 import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
-import { releaseEngines } from '../../src/main/core/models/runtime/engine'
 import { modelOutputs } from '../../src/main/core/training/modelOutputs'
 import { buildPool, defaultPoolOptions } from '../../src/main/core/training/dataset'
 import { evaluateVariants, iouTable } from '../../src/main/core/training/evaluate'
@@ -22,8 +20,7 @@ import { rawDb } from '../../src/main/core/store/rawDb'
 const { values, positionals } = parseArgs({ options: { model: { type: 'string' }, work: { type: 'string' }, data: { type: 'string' }, plain: { type: 'string' }, eval: { type: 'string', default: '100' } }, allowPositionals: true })
 const configs = JSON.parse(positionals[0] ?? '[{}]') as Record<string, number>[]
 const work = values.work!
-const ws = new Workstation({ dataDir: join(work, 'data'), transport: 'http' })
-registerJobs(ws)
+const ws = createWorkstation({ dataDir: join(work, 'data'), transport: 'http' })
 const project = join(work, `tune-${basename(values.data ?? 'default')}.twinlight`)
 if (existsSync(project)) await ws.openProject(project)
 else {
@@ -112,5 +109,4 @@ for (const c of configs) {
   }
   console.log(row.join('  '))
 }
-await ws.closeProject()
-await releaseEngines()
+await ws.dispose()

@@ -10,14 +10,14 @@ import { createDispatcher } from '../../src/main/core/api/dispatcher'
 import { allHandlers } from '../../src/main/core/api/handlers'
 import { createDemo } from '../../src/main/core/datasets/jobs/demo'
 import { readPromptConfig } from '../../src/main/core/click/config'
-import { Workstation } from '../../src/main/core/workstation'
+import { testWorkstation } from '../helpers/workstation'
 
 const dir = mkdtempSync(join(tmpdir(), 'twinlight-demo-prompt-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('demo project prompt model', () => {
   it('registers the embedded package as the prompt model, once', async () => {
-    const ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
+    const ws = testWorkstation(join(dir, 'data'))
     await createDemo(ws, join(dir, 'demo'), { count: 2 })
     const api = createDispatcher(allHandlers(ws), () => undefined)
     const r = await api.call('getPromptModel', {})

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writePromptConfig } from '../../src/main/core/click/config'
-import { embeddingState, prepareEmbeddings, registerEngineOpener, releasePrompt, whenIdle } from '../../src/main/core/click/service'
+import { embeddingState, prepareEmbeddings, releasePrompt, whenIdle } from '../../src/main/core/click/service'
 import type { Embedding } from '../../src/main/core/click/promptModel'
 import { promptFrame } from '../../src/main/core/click/geometry'
 import type { Workstation } from '../../src/main/core/workstation'
@@ -24,7 +24,7 @@ beforeAll(async () => {
   const p = await makeProject(dir, 3)
   ws = p.ws
   ids = p.ids
-  registerEngineOpener('onnx-pair', async () => ({
+  ws.click.openers['onnx-pair'] = async () => ({
     id: 'fake-engine',
     encode: async (img): Promise<Embedding> => {
       encodes++
@@ -32,7 +32,7 @@ beforeAll(async () => {
     },
     decode: async () => { throw new Error('not used') },
     release: async () => undefined
-  }))
+  })
   writePromptConfig(ws.project, { name: 'fake', kind: 'onnx-pair', format: 'sam', id: 'fake-model-0001', encoder: 'e.onnx', decoder: 'd.onnx', source: 'thermal', addedAt: new Date().toISOString() })
 })
 

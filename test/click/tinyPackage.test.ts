@@ -18,7 +18,8 @@ import { TINY_MODEL_DIR } from '../../src/main/core/datasets/jobs/demo'
 import { registerPromptModel } from '../../src/main/core/click/register'
 import { releasePrompt } from '../../src/main/core/click/service'
 import { fromBase64Deflated } from '../../src/main/core/store/labelCodec'
-import { Workstation } from '../../src/main/core/workstation'
+import { testWorkstation } from '../helpers/workstation'
+import type { Workstation } from '../../src/main/core/workstation'
 import type { PromptSegmentResult } from '@shared/contract/methods/prompt'
 import { expandCrop } from './helpers'
 
@@ -48,7 +49,7 @@ describe('tiny package prompt decoder through promptSegment', () => {
     const fx = JSON.parse(readFileSync(join(pdir, 'prompt.json'), 'utf8')) as { pointCoords: number[][][]; files: { masks: string; iou: string }; shapes: { masks: number[] } }
     const raw = readFileSync(join(pdir, (JSON.parse(readFileSync(join(pdir, 'parity.json'), 'utf8')) as { files: { rawU8: string } }).files.rawU8))
     writeFileSync(join(dir, 'img.png'), await sharp(raw, { raw: { width: W, height: H, channels: 4 } }).png().toBuffer())
-    ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
+    ws = testWorkstation(join(dir, 'data'))
     await ws.createProject(join(dir, 'p.twinlight'), 'p', classPreset('mfnet'))
     const st = ws.project
     const id = st.images.insert({ name: 'img', split: 'test', rgbPath: st.toStoredPath(join(dir, 'img.png')), thermalPath: st.toStoredPath(join(dir, 'img.png')), thermalChannel: 3, width: W, height: H, thermalBits: 8 })

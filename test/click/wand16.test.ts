@@ -11,7 +11,8 @@ import { createDispatcher, type Dispatcher } from '../../src/main/core/api/dispa
 import { allHandlers } from '../../src/main/core/api/handlers'
 import { classPreset } from '../../src/main/core/classPresets'
 import { encodeGrey16Png, encodeRgbPng } from '../../src/main/core/imaging/png'
-import { Workstation } from '../../src/main/core/workstation'
+import { testWorkstation } from '../helpers/workstation'
+import type { Workstation } from '../../src/main/core/workstation'
 import type { WandResultDto } from '@shared/contract/methods/prompt'
 
 const W = 120
@@ -35,7 +36,7 @@ beforeAll(async () => {
   }
   writeFileSync(join(dir, 'rgb.png'), await encodeRgbPng(rgb, W, H))
   writeFileSync(join(dir, 'raw.png'), await encodeGrey16Png(raw, W, H))
-  ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
+  ws = testWorkstation(join(dir, 'data'))
   await ws.createProject(join(dir, 'p.twinlight'), 'p', classPreset('pst900'))
   const st = ws.project
   id = st.images.insert({ name: 'a', split: 'test', rgbPath: st.toStoredPath(join(dir, 'rgb.png')), thermalPath: st.toStoredPath(join(dir, 'raw.png')), thermalRawPath: st.toStoredPath(join(dir, 'raw.png')), width: W, height: H, thermalBits: 16 })

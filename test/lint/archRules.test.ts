@@ -44,6 +44,7 @@ describe('architecture rules (dependency-cruiser)', () => {
     ['models-not-training', /^src\/main\/core\/models\/usesTraining\.ts -> src\/main\/core\/training\/loop\.ts$/],
     ['sqlite-only-in-store', /^src\/main\/core\/datasets\/rawSql\.ts -> .*node_modules\/better-sqlite3\//],
     ['store-internals-stay-in-store', /^src\/main\/core\/datasets\/usesConnection\.ts -> src\/main\/core\/store\/db\.ts$/],
+    ['only-composition-root-constructs-services', /^src\/main\/cli\/buildsWorkstation\.ts -> src\/main\/core\/workstation\.ts$/],
     ['no-unresolvable', /^src\/main\/unresolved\.ts -> \.\/missing$/]
   ])('%s fires on its fixture', (rule, edge) => {
     const hits = byRule(rule)
@@ -61,7 +62,7 @@ describe('architecture rules (dependency-cruiser)', () => {
   it('every rule in the config has a fixture, and the allowed files pass', () => {
     const names = fixtureRun.ruleSetUsed.forbidden.map((r) => r.name).sort()
     expect([...new Set(violations.map((v) => v.rule.name))].sort()).toEqual(names)
-    const clean = ['src/shared/ok.ts', 'src/shared/pure.ts', 'src/renderer/view.ts', 'src/preload/bridge.ts', 'src/main/core/training/loop.ts', 'src/main/core/models/infer.ts', 'src/main/core/store/db.ts', 'src/main/core/store/imagesRepo.ts']
+    const clean = ['src/shared/ok.ts', 'src/shared/pure.ts', 'src/renderer/view.ts', 'src/preload/bridge.ts', 'src/main/core/training/loop.ts', 'src/main/core/models/infer.ts', 'src/main/core/store/db.ts', 'src/main/core/store/imagesRepo.ts', 'src/main/core/app.ts', 'src/main/core/usesWorkstationType.ts']
     expect(violations.filter((v) => clean.includes(v.from))).toEqual([])
   })
 

@@ -9,12 +9,12 @@ import { join } from 'node:path'
 import { useTmp } from '../helpers/tmp'
 import { makeProject } from './helpers'
 import { embeddedPackageDir } from '../../src/main/core/models/versions/modelVersions'
-import { releaseEngines } from '../../src/main/core/models/runtime/engine'
+import { disposeTestWorkstations } from '../helpers/workstation'
 import { readLabel } from '../../src/main/core/imaging/png'
 import type { PrefillResult } from '../../src/main/core/prefill/prefillJob'
 
 const tmp = useTmp()
-afterAll(() => releaseEngines())
+afterAll(() => disposeTestWorkstations())
 
 describe('embedded tiny model', () => {
   it('pre-fills a generated 640x480 project; proposals match the ground truth', async () => {

@@ -10,13 +10,12 @@ import { useTmp } from '../helpers/tmp'
 import { makePackage, makeProject } from './helpers'
 import { computeOutputs } from '../../src/main/core/models/features/features'
 import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
-import { releaseEngines } from '../../src/main/core/models/runtime/engine'
+import { disposeTestWorkstations } from '../helpers/workstation'
 import { FeatureCache } from '../../src/main/core/models/features/featureCache'
-import { inference, setFeatureCache } from '../../src/main/core/models/features/context'
 import { encodeAdapter, zeroAdapter } from '../../src/main/core/models/versions/adapterFormat'
 
 const tmp = useTmp()
-afterAll(() => releaseEngines())
+afterAll(() => disposeTestWorkstations())
 
 describe('computeOutputs and the feature cache', () => {
   it('cache hit: same logits bit for bit, features within fp16 precision', async () => {
@@ -24,9 +23,9 @@ describe('computeOutputs and the feature cache', () => {
     const vid = await ensureBaseModel(p.ws.project, makePackage())
     const fresh = await computeOutputs(p.ws, p.ids[0]!, vid)
     expect(fresh).toMatchObject({ c: 9, d: 8, h: 12, w: 16 })
-    expect(inference(p.ws).cache.stats()).toMatchObject({ entries: 1, misses: 1, hits: 0, writes: 1 })
+    expect(p.ws.inference.cache.stats()).toMatchObject({ entries: 1, misses: 1, hits: 0, writes: 1 })
     const cached = await computeOutputs(p.ws, p.ids[0]!, vid)
-    expect(inference(p.ws).cache.stats().hits).toBe(1)
+    expect(p.ws.inference.cache.stats().hits).toBe(1)
     expect(Buffer.from(cached.logits.buffer).equals(Buffer.from(fresh.logits.buffer))).toBe(true)
     for (let i = 0; i < fresh.features.length; i++) {
       expect(Math.abs(cached.features[i]! - fresh.features[i]!)).toBeLessThanOrEqual(Math.abs(fresh.features[i]!) * 2 ** -11 + 1e-7)
@@ -39,7 +38,7 @@ describe('computeOutputs and the feature cache', () => {
     const vid = await ensureBaseModel(p.ws.project, makePackage())
     const entry = 24 + 4 * 9 * 12 * 16 + 2 * 8 * 12 * 16 // header + fp32 logits + fp16 features
     const cache = new FeatureCache(join(p.dataDir, 'small-cache'), entry * 2 + 10)
-    setFeatureCache(p.ws, cache)
+    p.ws.inference.cache = cache
     const [a, b, c] = p.ids
     await computeOutputs(p.ws, a!, vid)
     await new Promise((r) => setTimeout(r, 5))
@@ -65,7 +64,7 @@ describe('computeOutputs and the feature cache', () => {
     const base = await ensureBaseModel(store, makePackage())
     const A = Float32Array.from({ length: 4 * 8 }, (_, i) => Math.sin(i))
     const zero = store.models.add({ name: 'zero', kind: 'adapter', parentId: base, packagePath: store.models.get(base).packagePath, adapter: encodeAdapter(zeroAdapter(4, 8, 9, A)) })
-    setFeatureCache(p.ws, new FeatureCache(join(p.dataDir, 'no-cache'), 1)) // nothing fits: both runs are fresh
+    p.ws.inference.cache = new FeatureCache(join(p.dataDir, 'no-cache'), 1) // nothing fits: both runs are fresh
     const b = await computeOutputs(p.ws, p.ids[0]!, base)
     const z = await computeOutputs(p.ws, p.ids[0]!, zero)
     expect(Buffer.from(z.logits.buffer).equals(Buffer.from(b.logits.buffer))).toBe(true)

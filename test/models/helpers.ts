@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
-import { Workstation } from '../../src/main/core/workstation'
-import { registerJobs } from '../../src/main/core/registerJobs'
+import { testWorkstation } from '../helpers/workstation'
+import type { Workstation } from '../../src/main/core/workstation'
 import { classPreset } from '../../src/main/core/classPresets'
-import { setFeatureCache } from '../../src/main/core/models/features/context'
 import { FeatureCache } from '../../src/main/core/models/features/featureCache'
 
 const SCRIPT = fileURLToPath(new URL('./fixtures/make_package.py', import.meta.url))
@@ -101,8 +100,7 @@ export async function makeProject(dir: string, count: number, opts: { width?: nu
 
 /** A workstation with every job registered and a small private feature cache. */
 export async function openWorkstation(dataDir: string, cacheCap = 256 * 1024 * 1024): Promise<Workstation> {
-  const ws = new Workstation({ dataDir, transport: 'http' })
-  registerJobs(ws)
-  setFeatureCache(ws, new FeatureCache(join(dataDir, 'features'), cacheCap))
+  const ws = testWorkstation(dataDir)
+  ws.inference.cache = new FeatureCache(join(dataDir, 'features'), cacheCap)
   return ws
 }

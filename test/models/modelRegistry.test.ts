@@ -11,11 +11,11 @@ import { join } from 'node:path'
 import { useTmp } from '../helpers/tmp'
 import { makePackage, makeProject } from './helpers'
 import { makeSamGraphs } from '../click/helpers'
-import { releaseEngines } from '../../src/main/core/models/runtime/engine'
+import { disposeTestWorkstations } from '../helpers/workstation'
 import { modelRegistryHandlers } from '../../src/main/core/api/handlers/modelRegistry'
 
 const tmp = useTmp()
-afterAll(() => releaseEngines())
+afterAll(() => disposeTestWorkstations())
 
 /** Zips `entries` ([name in zip, file on disk or text]) with Python's zipfile (deflate). */
 function zip(out: string, entries: [string, { file: string } | { text: string }][]): string {

@@ -7,12 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { useTmp } from '../helpers/tmp'
 import { makePackage, makeProject } from './helpers'
 import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
-import { releaseEngines } from '../../src/main/core/models/runtime/engine'
+import { disposeTestWorkstations } from '../helpers/workstation'
 import { modelHandlers } from '../../src/main/core/api/handlers/models'
 import { classPreset } from '../../src/main/core/classPresets'
 
 const tmp = useTmp()
-afterAll(() => releaseEngines())
+afterAll(() => disposeTestWorkstations())
 
 describe('pre-fill with a partial class mapping', () => {
   it('writes only mapped classes; unmapped pixels stay unlabelled', async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { useTmp } from '../helpers/tmp'
 import { makePackage, makeProject, openWorkstation } from './helpers'
 import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
-import { releaseEngines } from '../../src/main/core/models/runtime/engine'
+import { disposeTestWorkstations } from '../helpers/workstation'
 import { modelHandlers } from '../../src/main/core/api/handlers/models'
 import { classPreset } from '../../src/main/core/classPresets'
 import type { PrefillResult } from '../../src/main/core/prefill/prefillJob'
@@ -18,7 +18,7 @@ import type { ProjectStore } from '../../src/main/core/store/projectStore'
 import { rawDb } from '../../src/main/core/store/rawDb'
 
 const tmp = useTmp()
-afterAll(() => releaseEngines())
+afterAll(() => disposeTestWorkstations())
 
 function proposalRows(store: ProjectStore): Map<number, { id: number; created_at: string }> {
   const rows = rawDb(store).prepare('SELECT id, image_id, created_at FROM proposals').all() as { id: number; image_id: number; created_at: string }[]

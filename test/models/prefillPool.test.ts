@@ -10,13 +10,13 @@ import { copyFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { useTmp } from '../helpers/tmp'
 import { makePackage, makeProject } from './helpers'
-import { getEngine, releaseEngines } from '../../src/main/core/models/runtime/engine'
+import { disposeTestWorkstations } from '../helpers/workstation'
 import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
 import { modelImageSource, readImageForModel } from '../../src/main/core/models/pixels/imageInput'
 import { allocSlot, Preprocessor } from '../../src/main/core/models/pixels/preprocess'
 import { labelsFromLogits } from '../../src/main/core/models/pixels/postprocess'
 import { regionSkipClasses, regionTable } from '../../src/main/core/prefill/regions'
-import { releaseStagePool, StagePool, StageWorkerCrash, useStagePool } from '../../src/main/core/prefill/prefillPool'
+import { StagePool, StageWorkerCrash } from '../../src/main/core/prefill/prefillPool'
 import { stageWorkerEntry } from '../../src/main/core/models/runtime/workerEntry'
 import { FeatureCache } from '../../src/main/core/models/features/featureCache'
 import { decodeHalf, encodeHalf } from '../../src/main/core/models/pixels/fp16'
@@ -27,7 +27,7 @@ const tmp = useTmp()
 const pools: StagePool[] = []
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.close()))
-  await releaseEngines()
+  await disposeTestWorkstations()
 })
 
 function pool(...args: ConstructorParameters<typeof StagePool>): StagePool {
@@ -50,7 +50,7 @@ describe('prefill stage pool', () => {
   it('gives bit-identical inputs and outputs in a worker thread and on this thread', async () => {
     const p = await makeProject(tmp(), 3, { width: 200, height: 150 })
     const store = p.ws.project
-    const engine = await getEngine(makePackage({ policy: 'pad-bottom-right', inW: 64, inH: 64 }))
+    const engine = await p.ws.inference.engines.get(makePackage({ policy: 'pad-bottom-right', inW: 64, inH: 64 }))
     const m = engine.manifest
     const worker = pool(1)
     const inline = pool(1, null)
@@ -86,7 +86,7 @@ describe('prefill stage pool', () => {
     const vid = await ensureBaseModel(store, dir)
     const done = await p.ws.jobs.wait(p.ws.jobs.start('prefill', { modelVersionId: vid }).id)
     expect((done.result as PrefillResult).images).toBe(4)
-    const engine = await getEngine(dir)
+    const engine = await p.ws.inference.engines.get(dir)
     const pre = new Preprocessor(engine.manifest)
     const skip = regionSkipClasses(store.classes())
     for (const id of p.ids) {
@@ -107,7 +107,7 @@ describe('prefill stage pool', () => {
   it('reports a corrupt image as a problem and keeps working', async () => {
     const p = await makeProject(tmp(), 2)
     const store = p.ws.project
-    const m = (await getEngine(makePackage())).manifest
+    const m = (await p.ws.inference.engines.get(makePackage())).manifest
     const bad = join(p.datasetDir, 'images', `${p.names[0]}.png`)
     writeFileSync(bad, Buffer.from('\x89PNG\r\n\x1a\nnot a png'))
     const w = pool(1)
@@ -123,7 +123,7 @@ describe('prefill stage pool', () => {
   it('a worker that dies fails only its task, and a fresh worker takes the next ones', async () => {
     const p = await makeProject(tmp(), 2)
     const store = p.ws.project
-    const m = (await getEngine(makePackage())).manifest
+    const m = (await p.ws.inference.engines.get(makePackage())).manifest
     const w = pool(1, crashingEntry())
     const good = modelImageSource(store, p.ids[0]!, false)
     expect((await w.prepare(m, good, allocSlot(m))).outcome.ok).toBe(true)
@@ -141,7 +141,7 @@ describe('prefill stage pool', () => {
     const file = join(p.datasetDir, 'images', `crash-${p.names[2]}.png`)
     copyFileSync(join(p.datasetDir, 'images', `${p.names[2]}.png`), file)
     rawDb(store).prepare('UPDATE images SET rgb_path = ?, thermal_path = ? WHERE id = ?').run(store.toStoredPath(file), store.toStoredPath(file), victim)
-    useStagePool(new StagePool(1, crashingEntry()))
+    p.ws.stages.use(new StagePool(1, crashingEntry()))
     try {
       const vid = await ensureBaseModel(store, makePackage())
       const done = await p.ws.jobs.wait(p.ws.jobs.start('prefill', { modelVersionId: vid }).id)
@@ -152,14 +152,14 @@ describe('prefill stage pool', () => {
       expect(store.proposals.latest(victim)).toBeNull()
       for (const id of p.ids) if (id !== victim) expect(store.images.status(id)).toBe('prefilled')
     } finally {
-      await releaseStagePool()
+      await p.ws.stages.release()
       await p.ws.closeProject()
     }
   })
 
   it('runs inline when its workers cannot start', async () => {
     const p = await makeProject(tmp(), 1)
-    const m = (await getEngine(makePackage())).manifest
+    const m = (await p.ws.inference.engines.get(makePackage())).manifest
     const w = pool(1, { kind: 'eval', code: 'throw new Error("no workers here")' })
     const r = await w.prepare(m, modelImageSource(p.ws.project, p.ids[0]!, false), allocSlot(m))
     expect(r.outcome.ok).toBe(true)

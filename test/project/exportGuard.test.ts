@@ -5,8 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { Workstation } from '../../src/main/core/workstation'
-import { registerJobs } from '../../src/main/core/registerJobs'
+import { testWorkstation } from '../helpers/workstation'
 import { classPreset } from '../../src/main/core/classPresets'
 import { createDispatcher } from '../../src/main/core/api/dispatcher'
 import { allHandlers } from '../../src/main/core/api/handlers'
@@ -39,8 +38,7 @@ async function setup() {
   const dir = tmp()
   const dataset = join(dir, 'ds')
   await writeSyntheticDataset(dataset, { count: 4, seed: 3, width: 96, height: 72 })
-  const ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
-  registerJobs(ws)
+  const ws = testWorkstation(join(dir, 'data'))
   await ws.createProject(join(dir, 'p'), undefined, classPreset('mfnet'))
   expect((await ws.jobs.wait(ws.jobs.start('import', { dir: dataset }).id)).state).toBe('done')
   const api = createDispatcher(allHandlers(ws), () => undefined)

@@ -1,23 +1,22 @@
 // The export job's result is what the export dialog's summary shows: how many images and files it
 // wrote, and which chosen images it left out because they have no label map yet.
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { Workstation } from '../../src/main/core/workstation'
-import { registerJobs } from '../../src/main/core/registerJobs'
+import { disposeTestWorkstations, testWorkstation } from '../helpers/workstation'
 import { classPreset } from '../../src/main/core/classPresets'
 import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
 import { useTmp } from '../helpers/tmp'
 
 const tmp = useTmp()
+afterAll(() => disposeTestWorkstations())
 
 describe('export job result', () => {
   it('reports files written and the chosen images skipped for having no labels', async () => {
     const dir = tmp()
     const dataset = join(dir, 'ds')
     await writeSyntheticDataset(dataset, { count: 3, seed: 5, width: 64, height: 48 })
-    const ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
-    registerJobs(ws)
+    const ws = testWorkstation(join(dir, 'data'))
     await ws.createProject(join(dir, 'p'), undefined, classPreset('mfnet'))
     expect((await ws.jobs.wait(ws.jobs.start('import', { dir: dataset }).id)).state).toBe('done')
     const first = ws.project.images.get(1)

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { Workstation } from '../../src/main/core/workstation'
-import { registerJobs } from '../../src/main/core/registerJobs'
+import { testWorkstation } from '../helpers/workstation'
 import { classPreset } from '../../src/main/core/classPresets'
 import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
 import type { ImportJobResult } from '../../src/main/core/datasets/jobs/importJob'
@@ -19,8 +18,7 @@ async function setup() {
   const dir = tmp()
   const dataset = join(dir, 'ds')
   await writeSyntheticDataset(dataset, { count: 8, seed: 11, width: 160, height: 120 })
-  const ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
-  registerJobs(ws)
+  const ws = testWorkstation(join(dir, 'data'))
   await ws.createProject(join(dir, 'p'), undefined, classPreset('mfnet'))
   return { dir, dataset, ws }
 }

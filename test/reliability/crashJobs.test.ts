@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { readLabel } from '../../src/main/core/imaging/png'
-import { Workstation } from '../../src/main/core/workstation'
-import { registerJobs } from '../../src/main/core/registerJobs'
+import { testWorkstation } from '../helpers/workstation'
 import { createDemo } from '../../src/main/core/datasets/jobs/demo'
 import { useTmp } from '../helpers/tmp'
 import { kill9, startServerProcess, type ServerProc } from './serverProcess'
@@ -25,8 +24,7 @@ describe('crash safety of long jobs (SIGKILL mid-job)', () => {
   it('an export killed midway leaves no target; a fine-tune killed midway leaves the active model unchanged', async () => {
     const dir = tmp()
     // A demo project whose images are accepted with their ground-truth labels.
-    const ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
-    registerJobs(ws)
+    const ws = testWorkstation(join(dir, 'data'))
     await createDemo(ws, join(dir, 'demo'), { count: 24 })
     const store = ws.project
     for (const id of store.images.ids({}, 'name')) {

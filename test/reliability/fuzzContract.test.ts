@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import { Workstation } from '../../src/main/core/workstation'
-import { registerJobs } from '../../src/main/core/registerJobs'
+import { testWorkstation } from '../helpers/workstation'
 import { createDispatcher } from '../../src/main/core/api/dispatcher'
 import { allHandlers } from '../../src/main/core/api/handlers'
 import { startServer } from '../../src/main/server/server'
@@ -56,8 +55,7 @@ function argsFor(r: () => number): unknown {
 describe('contract fuzzing', () => {
   it(`answers ${PER_METHOD} malformed calls per method (every method) with typed errors, never a crash`, async () => {
     const dir = tmp()
-    const ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
-    registerJobs(ws)
+    const ws = testWorkstation(join(dir, 'data'))
     await ws.createProject(join(dir, 'fuzz'), undefined, classPreset('mfnet'))
     // A junk relative path that happens to be valid creates its project here, not in the checkout.
     const cwd = process.cwd()
@@ -95,7 +93,7 @@ describe('contract fuzzing', () => {
 
   it('the HTTP server survives junk bodies, huge payloads and wrong methods', async () => {
     const dir = tmp()
-    const ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
+    const ws = testWorkstation(join(dir, 'data'))
     const srv = await startServer(ws, { port: 0, staticDir: join(dir, 'none') })
     const r = rng(99)
     const statuses: Record<number, number> = {}

@@ -6,10 +6,9 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { Workstation } from '../../src/main/core/workstation'
+import { testWorkstation } from '../helpers/workstation'
 import { createDispatcher, type CallOutcome } from '../../src/main/core/api/dispatcher'
 import { allHandlers } from '../../src/main/core/api/handlers'
-import { registerJobs } from '../../src/main/core/registerJobs'
 import { deflateLabels, inflateLabels } from '../../src/main/core/store/labelCodec'
 import { errorCodes } from '@shared/contract/errors'
 import { rawDb } from '../../src/main/core/store/rawDb'
@@ -36,8 +35,7 @@ afterAll(() => {
 })
 
 function boot(dir: string) {
-  const ws = new Workstation({ dataDir: join(root, `data-${randomBytes(3).toString('hex')}`), transport: 'http' })
-  registerJobs(ws)
+  const ws = testWorkstation(join(root, `data-${randomBytes(3).toString('hex')}`))
   const d = createDispatcher(allHandlers(ws), () => {})
   return { ws, call: (m: string, a: unknown) => d.call(m, a), dir }
 }

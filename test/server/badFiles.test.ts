@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { Workstation } from '../../src/main/core/workstation'
+import { testWorkstation } from '../helpers/workstation'
+import type { Workstation } from '../../src/main/core/workstation'
 import { classPreset } from '../../src/main/core/classPresets'
 import { encodeMfnet4Png } from '../../src/main/core/imaging/png'
 import { startServer, type RunningServer } from '../../src/main/server/server'
@@ -32,7 +33,7 @@ const H = 24
 
 async function boot() {
   const dir = tmp()
-  ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
+  ws = testWorkstation(join(dir, 'data'))
   srv = await startServer(ws, { port: 0, staticDir: join(dir, 'no-renderer') })
   await ws.createProject(join(dir, 'p.twinlight'), 'p', classPreset('mfnet'))
   const png = await encodeMfnet4Png(new Uint8Array(W * H * 3).fill(90), new Uint8Array(W * H).fill(40), W, H)

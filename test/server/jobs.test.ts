@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
-import { Workstation } from '../../src/main/core/workstation'
+import { testWorkstation } from '../helpers/workstation'
 import { throwIfCancelled } from '../../src/main/core/jobs/runner'
 import { useTmp } from '../helpers/tmp'
 
@@ -9,7 +9,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function setup() {
   const dir = tmp()
-  const ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
+  const ws = testWorkstation(join(dir, 'data'))
   await ws.createProject(join(dir, 'p'), undefined, [])
   const events: { state: string; done: number }[] = []
   ws.hub.subscribe((e, p) => {

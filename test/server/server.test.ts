@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import WebSocket from 'ws'
-import { Workstation } from '../../src/main/core/workstation'
+import { testWorkstation } from '../helpers/workstation'
 import { startServer, type RunningServer } from '../../src/main/server/server'
 import { useTmp } from '../helpers/tmp'
 
@@ -14,7 +14,7 @@ afterEach(async () => {
 
 async function boot() {
   const dir = tmp()
-  const ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
+  const ws = testWorkstation(join(dir, 'data'))
   srv = await startServer(ws, { port: 0, staticDir: join(dir, 'no-renderer') })
   const base = `http://127.0.0.1:${srv.port}`
   const call = (method: string, body: unknown, headers: Record<string, string> = { 'x-twinlight-token': srv!.token }) =>

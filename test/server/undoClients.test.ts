@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import WebSocket from 'ws'
-import { Workstation } from '../../src/main/core/workstation'
+import { testWorkstation } from '../helpers/workstation'
 import { startServer, type RunningServer } from '../../src/main/server/server'
 import { deflateLabels } from '../../src/main/core/store/labelCodec'
 import { useTmp } from '../helpers/tmp'
@@ -19,7 +19,7 @@ type Changed = { imageId: number; headSeq: number; by: string | null; action: st
 
 async function boot() {
   const dir = tmp()
-  const ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
+  const ws = testWorkstation(join(dir, 'data'))
   srv = await startServer(ws, { port: 0, staticDir: join(dir, 'no-renderer') })
   const call = async (method: string, body: unknown) => {
     const r = await fetch(`http://127.0.0.1:${srv!.port}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-twinlight-token': srv!.token }, body: JSON.stringify(body) })

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ProjectStore } from '../../src/main/core/store/projectStore'
-import { Workstation } from '../../src/main/core/workstation'
+import { testWorkstation } from '../helpers/workstation'
 import { ApiError, errorCodes } from '@shared/contract/errors'
 import { useTmp } from '../helpers/tmp'
 
@@ -65,7 +65,7 @@ describe('opening a file that is not a Twinlight project', () => {
   it('answers a folder with a 4xx sentence, not a driver error', async () => {
     const dir = join(tmp(), 'folder.twinlight')
     mkdirSync(dir)
-    const ws = new Workstation({ dataDir: join(tmp(), 'data'), transport: 'http' })
+    const ws = testWorkstation(join(tmp(), 'data'))
     const e = await ws.openProject(dir).then(
       () => null,
       (err: unknown) => err

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { decodeImage } from '../../src/main/core/imaging/png'
 import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
-import { releaseEngines } from '../../src/main/core/models/runtime/engine'
+import { disposeTestWorkstations } from '../helpers/workstation'
 import { getReport } from '../../src/main/core/training/versions'
 import type { TrainJobResult } from '@shared/contract/methods/training'
 import { makePackage, makeProject } from '../models/helpers'
@@ -76,7 +76,7 @@ describe('training with the inference layer (fixture ONNX package)', () => {
       }
     } finally {
       await ws.closeProject()
-      await releaseEngines()
+      await disposeTestWorkstations()
     }
   })
 })

@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path'
 import type { ClassInfo } from '@shared/contract/types'
-import { Workstation } from '../../src/main/core/workstation'
+import { testWorkstation } from '../helpers/workstation'
+import type { Workstation } from '../../src/main/core/workstation'
 import { Prng } from '../../src/main/core/training/prng'
 import type { ModelOutputs, OutputsSource } from '../../src/main/core/training/outputs'
 
@@ -71,7 +72,7 @@ export interface SyntheticProject {
 }
 
 export async function syntheticProject(dir: string): Promise<SyntheticProject> {
-  const ws = new Workstation({ dataDir: join(dir, 'data'), transport: 'http' })
+  const ws = testWorkstation(join(dir, 'data'))
   await ws.createProject(join(dir, 'p'), 'synthetic', CLASSES)
   const store = ws.project
   const baseId = store.models.add({ name: 'synthetic-base', kind: 'base', parentId: null, packagePath: dir })

@@ -1,10 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { ClassInfo, RecentProject } from '@shared/contract/types'
 import { ApiError } from '@shared/contract/errors'
 import { ProjectStore } from './store/projectStore'
-import { EventHub } from './events'
-import { JobRunner } from './jobs/runner'
+import type { EventHub } from './events'
+import type { JobRunner } from './jobs/runner'
+import type { InferenceState } from './models/features/context'
+import type { ClickState } from './click/clickState'
+import type { SharedStagePool } from './prefill/prefillPool'
 
 export interface WorkstationOptions {
   /** Folder for app state: recent projects, demo project, caches. */
@@ -12,20 +15,42 @@ export interface WorkstationOptions {
   transport: 'ipc' | 'http'
 }
 
+/** The services a workstation holds; built by the composition root (core/app.ts). */
+export interface WorkstationServices {
+  hub: EventHub
+  jobs: JobRunner
+  inference: InferenceState
+  click: ClickState
+  stages: SharedStagePool
+}
+
 /**
- * The app's state in main, shared by every transport: the open project, jobs, events and the
- * recent-projects list. Nothing here imports Electron, so the CLI, the server and tests use it too.
+ * The app's state in main, shared by every transport: the open project, jobs, events, the
+ * services and the recent-projects list. Nothing here imports Electron, so the CLI, the server and
+ * tests use it too. Built only by createWorkstation (core/app.ts).
  */
 export class Workstation {
-  readonly hub = new EventHub()
+  readonly hub: EventHub
   readonly jobs: JobRunner
+  /** Engines, feature cache, force-CPU setting and the execution provider chosen. */
+  readonly inference: InferenceState
+  /** Click-to-segment: decoded images, embeddings, the prompt engine. */
+  readonly click: ClickState
+  /** The pre-fill job's stage threads. */
+  readonly stages: SharedStagePool
   private store: ProjectStore | null = null
-  /** Which execution provider runs models and why; set by the model layer once it has chosen. */
-  ep: { name: string; reason: string } | null = null
 
-  constructor(readonly opts: WorkstationOptions) {
-    mkdirSync(opts.dataDir, { recursive: true })
-    this.jobs = new JobRunner(() => this.project.jobs, this.hub)
+  constructor(readonly opts: WorkstationOptions, services: WorkstationServices) {
+    this.hub = services.hub
+    this.jobs = services.jobs
+    this.inference = services.inference
+    this.click = services.click
+    this.stages = services.stages
+  }
+
+  /** Which execution provider runs models and why; null until the model layer has chosen. */
+  get ep(): { name: string; reason: string } | null {
+    return this.inference.executionProvider
   }
 
   /** The open project; a typed error when none is open. */
@@ -36,6 +61,13 @@ export class Workstation {
 
   executionProvider(): { name: string; reason: string } | null {
     return this.ep
+  }
+
+  /** Stops everything this workstation started: click engines, jobs, the project, engines, stage threads. */
+  async dispose(): Promise<void> {
+    await this.click.release()
+    await this.closeProject()
+    await Promise.allSettled([this.inference.release(), this.stages.release()])
   }
 
   get hasProject(): boolean {

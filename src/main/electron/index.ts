@@ -1,10 +1,9 @@
 import { app, BrowserWindow, ipcMain, Menu, protocol, session, shell } from 'electron'
 import { join } from 'node:path'
-import { Workstation } from '../core/workstation'
+import { createWorkstation } from '../core/app'
 import { createDispatcher } from '../core/api/dispatcher'
 import { allHandlers } from '../core/api/handlers'
 import { handleMedia } from '../core/media/media'
-import { registerJobs } from '../core/registerJobs'
 import { methodNames } from '@shared/contract/methods'
 import { EVENT_CHANNEL, IPC_PREFIX, isAppUrl, secureWebPreferences } from './windowOptions'
 import { loadWindowState, saveWindowState } from './windowState'
@@ -48,8 +47,7 @@ function createWindow(userData: string): void {
 
 app.whenReady().then(() => {
   const userData = app.getPath('userData')
-  const ws = new Workstation({ dataDir: userData, transport: 'ipc' })
-  registerJobs(ws)
+  const ws = createWorkstation({ dataDir: userData, transport: 'ipc' })
   const dispatcher = createDispatcher(allHandlers(ws))
   // One channel per contract method; every call is validated by the dispatcher, and only frames
   // showing the app's own page may call.
@@ -74,7 +72,7 @@ app.whenReady().then(() => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(userData)
   })
-  app.on('before-quit', () => void ws.closeProject())
+  app.on('before-quit', () => void ws.dispose())
 })
 
 app.on('window-all-closed', () => {

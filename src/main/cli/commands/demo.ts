@@ -2,9 +2,7 @@ import { resolve } from 'node:path'
 import type { Command } from '../command'
 import { ApiError } from '@shared/contract/errors'
 import { parse, intOption, str } from '../args'
-import { defaultDataDir } from '../dataDir'
-import { Workstation } from '../../core/workstation'
-import { registerJobs } from '../../core/registerJobs'
+import { openSession } from '../session'
 import { createDemo, DEMO_COUNT, DEMO_FAMILIES, DEMO_SEED, type DemoFamily } from '../../core/datasets/jobs/demo'
 import { makeOut, progressBar } from '../output'
 
@@ -19,13 +17,13 @@ export const demoCommand: Command = {
     const family = str(values, 'family') ?? 'street'
     if (!(DEMO_FAMILIES as readonly string[]).includes(family)) throw new ApiError('invalid_argument', `--family must be one of ${DEMO_FAMILIES.join(', ')} (got "${family}").`)
     const dir = resolve(positionals[0] ?? 'twinlight-demo')
-    const ws = new Workstation({ dataDir: defaultDataDir(), transport: 'http' })
-    registerJobs(ws)
+    const session = openSession()
     const bar = progressBar('generate')
-    const store = await createDemo(ws, dir, { count: intOption(str(values, 'count'), 'count', DEMO_COUNT, 1, 100000), seed: intOption(str(values, 'seed'), 'seed', DEMO_SEED), family: family as DemoFamily, onProgress: bar })
+    // No contract method generates a demo in a chosen folder (openDemoProject uses the app's own).
+    const store = await createDemo(session.ws, dir, { count: intOption(str(values, 'count'), 'count', DEMO_COUNT, 1, 100000), seed: intOption(str(values, 'seed'), 'seed', DEMO_SEED), family: family as DemoFamily, onProgress: bar })
     const s = store.summary()
     makeOut(json).print(`Demo project ${s.path}: ${s.imageCount} images (${s.splits.join(', ')}). Open it with: twinlight serve --project ${s.path}`, s)
-    await ws.closeProject()
+    await session.dispose()
     return 0
   }
 }

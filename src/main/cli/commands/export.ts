@@ -1,14 +1,12 @@
 import { resolve } from 'node:path'
 import type { Command } from '../command'
 import { parse, str, flag } from '../args'
-import { defaultDataDir } from '../dataDir'
-import { Workstation } from '../../core/workstation'
-import { registerJobs } from '../../core/registerJobs'
+import { openSession } from '../session'
 import { runJobCli } from '../jobCli'
 import { makeOut } from '../output'
 import { ApiError } from '@shared/contract/errors'
-import { EXPORT_FORMATS } from '@shared/formats/layouts'
-import { imageStatuses } from '@shared/contract/types'
+import { EXPORT_FORMATS, type ExportFormat } from '@shared/formats/layouts'
+import { imageStatuses, type ImageStatus } from '@shared/contract/types'
 
 const usage = `twinlight export <project> <dir> --format ${EXPORT_FORMATS.join('|')} [--status accepted[,in_review,...]] [--split train,test] [--fmb-labels raw|shifted] [--overwrite] [--json]`
 
@@ -29,18 +27,17 @@ export const exportCommand: Command = {
     for (const s of statuses) if (!(imageStatuses as readonly string[]).includes(s)) throw new ApiError('invalid_argument', `Unknown --status ${s}; use ${imageStatuses.join(', ')}.`)
     const fmb = str(values, 'fmb-labels') ?? 'raw'
     if (fmb !== 'raw' && fmb !== 'shifted') throw new ApiError('invalid_argument', '--fmb-labels must be raw or shifted.')
-    const ws = new Workstation({ dataDir: defaultDataDir(), transport: 'http' })
-    registerJobs(ws)
-    await ws.openProject(positionals[0]!)
+    const s = openSession()
     try {
-      const params = { dir: resolve(positionals[1]!), format, statuses, ...(str(values, 'split') ? { splits: str(values, 'split')!.split(',') } : {}), fmbLabels: fmb, overwrite: flag(values, 'overwrite') }
-      const job = await runJobCli(ws, 'export', params, 'export')
+      await s.call('openProject', { path: positionals[0]! })
+      const params = { dir: resolve(positionals[1]!), format: format as ExportFormat, statuses: statuses as ImageStatus[], ...(str(values, 'split') ? { splits: str(values, 'split')!.split(',') } : {}), fmbLabels: fmb as 'raw' | 'shifted', overwrite: flag(values, 'overwrite') }
+      const job = await runJobCli(s, 'startExport', params, 'export')
       if (job.state !== 'done') throw new ApiError(job.state === 'cancelled' ? 'cancelled' : 'bad_input', job.error ?? `Export ${job.state}.`)
       const r = job.result as { target: string; exported: number; format: string }
       makeOut(json).print(`Exported ${r.exported} images as ${r.format} to ${r.target}.`, r)
       return 0
     } finally {
-      await ws.closeProject()
+      await s.dispose()
     }
   }
 }

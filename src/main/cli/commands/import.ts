@@ -1,13 +1,10 @@
 import type { Command } from '../command'
 import { parse, str, flag } from '../args'
-import { defaultDataDir } from '../dataDir'
-import { Workstation } from '../../core/workstation'
-import { registerJobs } from '../../core/registerJobs'
-import { classPreset } from '../../core/classPresets'
+import { openSession } from '../session'
 import { runJobCli } from '../jobCli'
 import { makeOut } from '../output'
 import { ApiError } from '@shared/contract/errors'
-import { DATASET_FORMATS } from '@shared/formats/layouts'
+import { DATASET_FORMATS, type DatasetFormat } from '@shared/formats/layouts'
 import type { ImportJobResult } from '../../core/datasets/jobs/importJob'
 import { existsSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
@@ -25,21 +22,19 @@ export const importCommand: Command = {
     if (format !== undefined && !(DATASET_FORMATS as readonly string[]).includes(format)) throw new ApiError('invalid_argument', `Unknown --format ${format}; use one of ${DATASET_FORMATS.join(', ')}.`)
     const dir = resolve(positionals[0]!)
     const project = resolve(str(values, 'project') ?? `${basename(dir)}.twinlight`)
-    const ws = new Workstation({ dataDir: defaultDataDir(), transport: 'http' })
-    registerJobs(ws)
-    if (existsSync(project)) await ws.openProject(project)
-    else await ws.createProject(project, undefined, classPreset('mfnet'))
+    const s = openSession()
     try {
-      const job = await runJobCli(ws, 'import', { dir, ...(format ? { format } : {}), asProposals: flag(values, 'as-proposals') }, 'import')
+      const opened = existsSync(project) ? await s.call('openProject', { path: project }) : await s.call('createProject', { path: project, classPreset: 'mfnet' })
+      const job = await runJobCli(s, 'startImport', { dir, ...(format ? { format: format as DatasetFormat } : {}), asProposals: flag(values, 'as-proposals') }, 'import')
       const out = makeOut(json)
       if (job.state !== 'done') throw new ApiError(job.state === 'cancelled' ? 'cancelled' : 'bad_input', job.error ?? `Import ${job.state}.`)
       const r = job.result as ImportJobResult
-      const lines = [`Imported ${r.imported} images (${r.format}) into ${ws.project.path}${r.skipped ? `; ${r.skipped} already there` : ''}.`]
+      const lines = [`Imported ${r.imported} images (${r.format}) into ${opened.path}${r.skipped ? `; ${r.skipped} already there` : ''}.`]
       if (r.problems.length) lines.push(`${r.problems.length} file(s) skipped:`, ...r.problems.map((p) => `  ${p.file}: ${p.reason}`))
-      out.print(lines.join('\n'), { project: ws.project.path, ...r })
+      out.print(lines.join('\n'), { project: opened.path, ...r })
       return r.problems.length ? 3 : 0
     } finally {
-      await ws.closeProject()
+      await s.dispose()
     }
   }
 }

@@ -1,13 +1,10 @@
 import type { Command } from '../command'
-import { parse } from '../args'
-import { defaultDataDir } from '../dataDir'
-import { Workstation } from '../../core/workstation'
-import { registerJobs } from '../../core/registerJobs'
+import { parse, str } from '../args'
+import { openSession } from '../session'
 import { runJobCli } from '../jobCli'
 import { makeOut } from '../output'
 import { ApiError } from '@shared/contract/errors'
 import { ensureBaseModel } from '../../core/models/versions/modelVersions'
-import { releaseEngines } from '../../core/models/runtime/engine'
 import type { PrefillResult } from '../../core/prefill/prefillJob'
 import { resolve } from 'node:path'
 
@@ -20,18 +17,18 @@ export const prefillCommand: Command = {
   async run(argv, json) {
     const { values, positionals } = parse(argv, { model: { type: 'string' }, split: { type: 'string' }, 'only-unreviewed': { type: 'boolean' }, cpu: { type: 'boolean' } }, usage)
     if (positionals.length !== 1) throw new ApiError('invalid_argument', `prefill needs one project file.\nUsage: ${usage}`)
-    const ws = new Workstation({ dataDir: defaultDataDir(), transport: 'http' })
-    registerJobs(ws)
-    await ws.openProject(resolve(positionals[0]!))
+    const s = openSession()
     try {
-      const modelVersionId = typeof values.model === 'string' ? await ensureBaseModel(ws.project, resolve(values.model)) : undefined
+      const project = await s.call('openProject', { path: resolve(positionals[0]!) })
+      // No contract method registers a model package yet: the one core call left here.
+      const modelVersionId = typeof values.model === 'string' ? await ensureBaseModel(s.ws.project, resolve(values.model)) : undefined
       const params = {
         ...(modelVersionId ? { modelVersionId } : {}),
-        ...(values.split ? { split: values.split } : {}),
+        ...(str(values, 'split') ? { split: str(values, 'split')! } : {}),
         onlyUnreviewed: values['only-unreviewed'] === true,
         cpu: values.cpu === true
       }
-      const job = await runJobCli(ws, 'prefill', params, 'prefill')
+      const job = await runJobCli(s, 'startPrefill', params, 'prefill')
       if (job.state !== 'done') throw new ApiError(job.state === 'cancelled' ? 'cancelled' : 'bad_input', job.error ?? `Pre-fill ${job.state}.`)
       const r = job.result as PrefillResult
       const lines = [
@@ -40,11 +37,10 @@ export const prefillCommand: Command = {
         `  execution provider: ${r.ep} (${r.epReason})`
       ]
       if (r.problems.length) lines.push(`${r.problems.length} image(s) skipped:`, ...r.problems.map((p) => `  ${p.file}: ${p.reason}`))
-      makeOut(json).print(lines.join('\n'), { project: ws.project.path, ...r })
+      makeOut(json).print(lines.join('\n'), { project: project.path, ...r })
       return r.problems.length ? 3 : 0
     } finally {
-      await ws.closeProject()
-      await releaseEngines()
+      await s.dispose()
     }
   }
 }

@@ -2,10 +2,9 @@ import { join } from 'node:path'
 import type { Command } from '../command'
 import { parse, intOption, str } from '../args'
 import { defaultDataDir } from '../dataDir'
-import { Workstation } from '../../core/workstation'
+import { openSession } from '../session'
 import { startServer } from '../../server/server'
 import { appRoot } from '../../core/appInfo'
-import { registerJobs } from '../../core/registerJobs'
 
 const usage = 'twinlight serve [--port N] [--project FILE] [--data-dir DIR]'
 
@@ -15,16 +14,15 @@ export const serveCommand: Command = {
   usage,
   async run(argv, json) {
     const { values } = parse(argv, { port: { type: 'string' }, project: { type: 'string' }, 'data-dir': { type: 'string' } }, usage)
-    const ws = new Workstation({ dataDir: str(values, 'data-dir') ?? defaultDataDir(), transport: 'http' })
-    registerJobs(ws)
+    const s = openSession(str(values, 'data-dir') ?? defaultDataDir())
     const project = str(values, 'project')
-    if (project) await ws.openProject(project)
-    const srv = await startServer(ws, { port: intOption(str(values, 'port'), 'port', 0, 0, 65535), staticDir: join(appRoot(), 'out', 'renderer') })
+    if (project) await s.call('openProject', { path: project })
+    const srv = await startServer(s.ws, { port: intOption(str(values, 'port'), 'port', 0, 0, 65535), staticDir: join(appRoot(), 'out', 'renderer') })
     if (json) process.stdout.write(JSON.stringify({ url: srv.url, port: srv.port, token: srv.token }) + '\n')
     else process.stdout.write(`Twinlight browser mode: ${srv.url}\n`)
     const stop = async () => {
       await srv.close()
-      await ws.closeProject()
+      await s.dispose()
       process.exit(0)
     }
     process.once('SIGINT', stop)

@@ -1,15 +1,11 @@
 import type { Command } from '../command'
 import { intOption, parse } from '../args'
-import { defaultDataDir } from '../dataDir'
-import { Workstation } from '../../core/workstation'
-import { registerJobs } from '../../core/registerJobs'
+import { openSession } from '../session'
+import type { EventHub } from '../../core/events'
 import { runJobCli } from '../jobCli'
 import { makeOut } from '../output'
 import { ApiError } from '@shared/contract/errors'
 import { activatePolicies, type ActivatePolicy, type TrainJobResult } from '@shared/contract/methods/training'
-import { releaseEngines } from '../../core/models/runtime/engine'
-import { planTraining } from '../../core/training/trainJob'
-import { getReport } from '../../core/training/versions'
 import { reportText } from '../../core/training/reportTable'
 import { resolve } from 'node:path'
 
@@ -30,31 +26,30 @@ export const trainCommand: Command = {
       ...(values.seed !== undefined ? { seed: intOption(values.seed, 'seed', 1, 0, 2 ** 31 - 1) } : {}),
       ...(activate ? { activate } : {})
     }
-    const ws = new Workstation({ dataDir: defaultDataDir(), transport: 'http' })
-    registerJobs(ws)
-    await ws.openProject(resolve(positionals[0]!))
-    const off = json ? () => {} : printLoss(ws)
+    const s = openSession()
+    const off = json ? () => {} : printLoss(s.ws.hub)
     try {
-      await planTraining(ws.project, { registerBase: true })
-      const job = await runJobCli(ws, 'train', params, 'train')
+      await s.call('openProject', { path: resolve(positionals[0]!) })
+      // startTraining refuses before a job row is written when nothing is accepted; the job
+      // registers the embedded base model when the project has none.
+      const job = await runJobCli(s, 'startTraining', params, 'train')
       if (job.state !== 'done') throw new ApiError(job.state === 'cancelled' ? 'cancelled' : 'bad_input', job.error ?? `Training ${job.state}.`)
       const r = job.result as TrainJobResult
-      const report = getReport(ws.project, r.modelVersionId)
+      const report = await s.call('getTrainingReport', { modelVersionId: r.modelVersionId })
       makeOut(json).print(reportText(report), report)
       return 0
     } finally {
       off()
-      await ws.closeProject()
-      await releaseEngines()
+      await s.dispose()
     }
   }
 }
 
 /** Phase changes and the loss every ~10% of the steps, on stderr (the bar shows the rest). */
-function printLoss(ws: Workstation): () => void {
+function printLoss(hub: EventHub): () => void {
   let phase = ''
   let lastDecile = -1
-  return ws.hub.subscribe((event, payload) => {
+  return hub.subscribe((event, payload) => {
     if (event !== 'job.progress') return
     const d = (payload as { detail?: Record<string, unknown> }).detail
     if (!d) return

@@ -1,95 +1,21 @@
 /**
- * Click-to-segment in main, per workstation: the thermal wand over cached decoded images, and the
+ * Click-to-segment in main, on the workstation's ClickState (clickState.ts): the thermal wand over cached decoded images, and the
  * prompt model (opened lazily from the project's registration) with its embedding cache and the
  * background queue that pre-computes embeddings for the current and next images.
  *
  * One embedding is computed at a time (the encoder is the heavy part); a click on an image whose
  * embedding is being computed waits for that computation instead of starting a second one.
  */
-import { join } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
 import type { ClickMask, EmbeddingState, PromptSegmentResult, PromptSource, WandResultDto } from '@shared/contract/methods/prompt'
 import { cropMask, thermalWand } from '@shared/labelmap/wand'
 import { deflateLabels } from '../store/labelCodec'
 import type { Workstation } from '../workstation'
-import { inference } from '../models/features/context'
-import { readPromptConfig, resolveModelFile, writePromptConfig, type PromptConfig } from './config'
+import { readPromptConfig, writePromptConfig, type PromptConfig } from './config'
 import { currentRegistration } from './register'
-import { EmbeddingCache, embeddingKey } from './embeddingCache'
-import { PromptImageCache } from './imageSource'
-import { PackagePromptEngine } from './packageEngine'
-import { PromptModel, type Embedding, type PromptBox, type PromptPoint } from './promptModel'
-import { RefineMemory } from './refineMemory'
+import { embeddingKey } from './embeddingCache'
+import type { Embedding, PromptBox, PromptPoint } from './promptModel'
 import type { PromptEngine } from './promptEngine'
-
-/** Opens an engine for a registration; replaced by tests and by the package-backed variant. */
-export type EngineOpener = (ws: Workstation, cfg: PromptConfig) => Promise<PromptEngine>
-
-const openOnnxPair: EngineOpener = (ws, cfg) =>
-  PromptModel.open(cfg.id, resolveModelFile(ws.project, cfg.encoder), resolveModelFile(ws.project, cfg.decoder), { forceCpu: inference(ws).forceCpu })
-
-/** A model package with parts.promptDecoder: `encoder` holds the package folder. */
-const openPackage: EngineOpener = (ws, cfg) => PackagePromptEngine.open(cfg.id, resolveModelFile(ws.project, cfg.encoder), { forceCpu: inference(ws).forceCpu })
-
-const openers: Partial<Record<PromptConfig['kind'], EngineOpener>> = { 'onnx-pair': openOnnxPair, package: openPackage }
-
-/** Registers how a registration kind is opened (the model-package variant registers itself). */
-export function registerEngineOpener(kind: PromptConfig['kind'], opener: EngineOpener): void {
-  openers[kind] = opener
-}
-
-interface PromptState {
-  images: PromptImageCache
-  cache: EmbeddingCache
-  engine: { key: string; p: Promise<PromptEngine> } | null
-  queue: { project: string; ids: number[] }
-  running: Map<string, Promise<Embedding>>
-  /** Disk writes of computed embeddings still in flight. */
-  writes: Set<Promise<void>>
-  pumping: boolean
-  lastError: string | null
-  refine: RefineMemory
-}
-
-const states = new WeakMap<Workstation, PromptState>()
-
-export function promptCacheCapBytes(): number {
-  const mb = Number(process.env.TWINLIGHT_PROMPT_CACHE_MB)
-  return (Number.isFinite(mb) && mb > 0 ? mb : 4096) * 1024 * 1024
-}
-
-export function promptState(ws: Workstation): PromptState {
-  let s = states.get(ws)
-  if (!s) {
-    s = {
-      images: new PromptImageCache(4),
-      cache: new EmbeddingCache({ dir: join(ws.opts.dataDir, 'cache', 'prompt-embeddings'), capBytes: promptCacheCapBytes(), memoryItems: 10 }),
-      engine: null,
-      queue: { project: '', ids: [] },
-      running: new Map(),
-      writes: new Set(),
-      pumping: false,
-      lastError: null,
-      refine: new RefineMemory()
-    }
-    states.set(ws, s)
-    const st = s
-    // Another project (or none) opened: drop the queue and decoded images, close the sessions.
-    // project.changed also fires for the same project (e.g. after accept); that changes nothing.
-    ws.hub.subscribe((event, payload) => {
-      if (event !== 'project.changed') return
-      const path = (payload as { path: string | null }).path
-      if (st.queue.project && st.queue.project !== path) st.queue = { project: '', ids: [] }
-      if (st.engine && !st.engine.key.startsWith(`${path}|`)) {
-        const e = st.engine
-        st.engine = null
-        st.images.clear()
-        void e.p.then((x) => x.release()).catch(() => undefined)
-      }
-    })
-  }
-  return s
-}
 
 function encodeMask(bbox: readonly [number, number, number, number], area: number, crop: Uint8Array): ClickMask {
   const [x, y, w, h] = bbox
@@ -108,7 +34,7 @@ export interface WandArgs {
 }
 
 export async function wandSelect(ws: Workstation, a: WandArgs): Promise<WandResultDto> {
-  const img = await promptState(ws).images.get(ws.project, a.imageId)
+  const img = await ws.click.images.get(ws.project, a.imageId)
   if (a.x >= img.width || a.y >= img.height) throw new ApiError('invalid_argument', `Click (${a.x}, ${a.y}) is outside the ${img.width}x${img.height} image.`)
   const t0 = performance.now()
   let tolerance = a.tolerance
@@ -138,13 +64,13 @@ export async function wandSelect(ws: Workstation, a: WandArgs): Promise<WandResu
 async function engineFor(ws: Workstation): Promise<{ engine: PromptEngine; cfg: PromptConfig }> {
   const cfg = await currentRegistration(ws.project)
   if (!cfg) throw new ApiError('conflict', 'No prompt model is registered in this project. Add one with `twinlight add-model <project> --sam-encoder E.onnx --sam-decoder D.onnx`.')
-  const s = promptState(ws)
+  const s = ws.click
   const key = `${ws.project.path}|${cfg.kind}|${cfg.id}|${cfg.encoder}|${cfg.decoder}`
   if (!s.engine || s.engine.key !== key) {
     const old = s.engine
-    const opener = openers[cfg.kind]
+    const opener = s.openers[cfg.kind]
     if (!opener) throw new ApiError('bad_input', `Prompt model kind "${cfg.kind}" is not available in this build.`)
-    const p = opener(ws, cfg)
+    const p = opener(cfg, { store: ws.project, forceCpu: ws.inference.forceCpu })
     s.engine = { key, p }
     p.catch(() => {
       if (s.engine?.p === p) s.engine = null
@@ -161,7 +87,7 @@ function keyFor(ws: Workstation, imageId: number, cfg: PromptConfig): string {
 
 /** The embedding of an image: memory, disk, the computation already running, or a new one. */
 function embeddingOf(ws: Workstation, imageId: number, engine: PromptEngine, cfg: PromptConfig): { key: string; cached: boolean; p: Promise<Embedding> } {
-  const s = promptState(ws)
+  const s = ws.click
   const key = keyFor(ws, imageId, cfg)
   const hit = s.cache.get(key)
   if (hit) return { key, cached: true, p: Promise.resolve(hit) }
@@ -186,7 +112,7 @@ function embeddingOf(ws: Workstation, imageId: number, engine: PromptEngine, cfg
 export function embeddingState(ws: Workstation, imageId: number): EmbeddingState {
   const cfg = readPromptConfig(ws.project)
   if (!cfg) return 'absent'
-  const s = promptState(ws)
+  const s = ws.click
   const key = keyFor(ws, imageId, cfg)
   if (s.cache.has(key)) return 'ready'
   if (s.running.has(key)) return 'computing'
@@ -199,7 +125,7 @@ export function prepareEmbeddings(ws: Workstation, imageIds: number[]): { queued
   const cfg = readPromptConfig(ws.project)
   if (!cfg) throw new ApiError('conflict', 'No prompt model is registered in this project; embeddings need one (twinlight add-model).')
   for (const id of imageIds) ws.project.images.get(id) // not_found for unknown ids, before anything is queued
-  const s = promptState(ws)
+  const s = ws.click
   // Everything not in memory is queued: absent ones are computed, ones on disk are read back into
   // the memory LRU, so the first click on any of them costs what the tenth does.
   const ids = [...new Set(imageIds)].filter((id) => !s.cache.inMemory(keyFor(ws, id, cfg)))
@@ -210,7 +136,7 @@ export function prepareEmbeddings(ws: Workstation, imageIds: number[]): { queued
 }
 
 async function pump(ws: Workstation): Promise<void> {
-  const s = promptState(ws)
+  const s = ws.click
   if (s.pumping) return
   s.pumping = true
   try {
@@ -233,13 +159,8 @@ async function pump(ws: Workstation): Promise<void> {
 }
 
 /** Resolves when the background queue is empty and every computed embedding is on disk. */
-export async function whenIdle(ws: Workstation, timeoutMs = 120_000): Promise<void> {
-  const s = promptState(ws)
-  const t0 = Date.now()
-  while (s.pumping || s.running.size > 0 || s.writes.size > 0) {
-    if (Date.now() - t0 > timeoutMs) throw new ApiError('internal', 'prompt embedding queue did not drain in time')
-    await new Promise((r) => setTimeout(r, 5))
-  }
+export function whenIdle(ws: Workstation, timeoutMs = 120_000): Promise<void> {
+  return ws.click.whenIdle(timeoutMs)
 }
 
 export async function promptSegment(ws: Workstation, a: { imageId: number; points: PromptPoint[]; box?: PromptBox | undefined }): Promise<PromptSegmentResult> {
@@ -253,7 +174,7 @@ export async function promptSegment(ws: Workstation, a: { imageId: number; point
   const box = a.box
     ? { x0: clamp(a.box.x0, row.width), y0: clamp(a.box.y0, row.height), x1: clamp(a.box.x1, row.width), y1: clamp(a.box.y1, row.height) }
     : undefined
-  const refine = promptState(ws).refine
+  const refine = ws.click.refine
   const r = await engine.decode(e, a.points, box, refine.previous(emb.key, a.points, box))
   refine.remember(emb.key, a.points, box, r.lowRes)
   const t2 = performance.now()
@@ -270,14 +191,7 @@ export function setPromptSource(ws: Workstation, source: PromptSource): PromptCo
   return next
 }
 
-/** Releases the open engine (project closed, tests). */
-export async function releasePrompt(ws: Workstation): Promise<void> {
-  const s = states.get(ws)
-  if (!s) return
-  await whenIdle(ws).catch(() => undefined)
-  const e = s.engine
-  s.engine = null
-  s.images.clear()
-  s.refine.clear()
-  if (e) await e.p.then((x) => x.release()).catch(() => undefined)
+/** Releases the open engine (tests; the workstation's dispose does it too). */
+export function releasePrompt(ws: Workstation): Promise<void> {
+  return ws.click.release()
 }

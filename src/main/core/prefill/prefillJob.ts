@@ -14,8 +14,7 @@ import type { ImageStatus } from '@shared/contract/types'
 import type { Workstation } from '../workstation'
 import type { JobContext } from '../jobs/runner'
 import type { ProjectStore } from '../store/projectStore'
-import { inference, recordEp } from '../models/features/context'
-import { getEngine, type BackboneOutputs, type ModelEngine } from '../models/runtime/engine'
+import type { BackboneOutputs, ModelEngine } from '../models/runtime/engine'
 import { featureCacheKey } from '../models/features/featureCache'
 import { modelImageSource, type ModelImageSource } from '../models/pixels/imageInput'
 import { allocSlot, type InputSlot } from '../models/pixels/preprocess'
@@ -24,7 +23,7 @@ import { classMapping } from './classMap'
 import { applyAdapter } from '../models/versions/adapter'
 import { gateAllows } from '../models/versions/adapterGate'
 import { regionSkipClasses } from './regions'
-import { stagePool, StageWorkerCrash, type StageRunner } from './prefillPool'
+import { StageWorkerCrash, type StageRunner } from './prefillPool'
 import type { PreparedImage } from './prefillStages'
 import type { Region } from '../store/proposalsRepo'
 
@@ -105,10 +104,10 @@ interface Finished {
 export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>, 'params' | 'signal' | 'progress' | 'checkpoint' | 'saveCheckpoint'>): Promise<PrefillResult> {
   const p = prefillParams.parse(ctx.params)
   const store = ws.project
-  const st = inference(ws)
+  const st = ws.inference
   const version = await resolveVersion(store, p.modelVersionId)
-  const engine: ModelEngine = await getEngine(version.packageDir, { forceCpu: p.cpu || st.forceCpu })
-  recordEp(ws, engine.ep)
+  const engine: ModelEngine = await st.engines.get(version.packageDir, { forceCpu: p.cpu || st.forceCpu })
+  st.recordEp(engine.ep)
   const m = engine.manifest
   const classMap = classMapping(store, m) // refuses before anything is written
   if (version.adapter && (version.adapter.c !== engine.shapes.c || version.adapter.d !== engine.shapes.d)) {
@@ -121,7 +120,7 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
   const total = state.ids.length
   const skip = regionSkipClasses(store.classes())
   const want16 = m.normalisation.thermal.bits === 16
-  const stages: StageRunner = stagePool(engine.ep.name === 'cpu' ? engine.ep.threads : 1)
+  const stages: StageRunner = ws.stages.get(engine.ep.name === 'cpu' ? engine.ep.threads : 1)
   const free: InputSlot[] = Array.from({ length: PREFETCH + MODEL_QUEUE }, () => allocSlot(m))
   const started = Date.now()
   const prior = state.seconds // time spent by earlier runs of this job (resume)

@@ -179,30 +179,33 @@ async function runInline(pres: PreprocessorSet, msg: Request): Promise<StageRepl
   return { id: 0, ok: true, type: 'finish', result: finishImage(msg.input), logits: msg.input.logits }
 }
 
-let shared: StagePool | null = null
-/** Set by useStagePool: the shared pool stays whatever it was given until released. */
-let pinned = false
+/** The stage pool of one workstation (built by core/app.ts): started once, reused by later jobs. */
+export class SharedStagePool {
+  private shared: StagePool | null = null
+  /** Set by use(): the pool stays whatever it was given until released. */
+  private pinned = false
 
-/** The process-wide pool for `modelThreads` (reopened when the size changes; started once, reused by later jobs). */
-export function stagePool(modelThreads: number): StagePool {
-  const size = stagePoolSize(modelThreads)
-  if (shared && (pinned || (shared.size === size && shared.mode === 'worker'))) return shared
-  void shared?.close()
-  shared = new StagePool(size)
-  return shared
-}
+  /** The pool for `modelThreads` (reopened when the size changes). */
+  get(modelThreads: number): StagePool {
+    const size = stagePoolSize(modelThreads)
+    if (this.shared && (this.pinned || (this.shared.size === size && this.shared.mode === 'worker'))) return this.shared
+    void this.shared?.close()
+    this.shared = new StagePool(size)
+    return this.shared
+  }
 
-/** Makes `pool` the shared pool for every job until releaseStagePool (tests inject failing workers). */
-export function useStagePool(pool: StagePool): void {
-  if (shared !== pool) void shared?.close()
-  shared = pool
-  pinned = true
-}
+  /** Makes `pool` the pool for every job until release (tests inject failing workers). */
+  use(pool: StagePool): void {
+    if (this.shared !== pool) void this.shared?.close()
+    this.shared = pool
+    this.pinned = true
+  }
 
-/** Stops the shared pool's threads (tests, app exit; engine.releaseEngines calls this). */
-export async function releaseStagePool(): Promise<void> {
-  const p = shared
-  shared = null
-  pinned = false
-  await p?.close()
+  /** Stops the pool's threads (workstation dispose, tests). */
+  async release(): Promise<void> {
+    const p = this.shared
+    this.shared = null
+    this.pinned = false
+    await p?.close()
+  }
 }

@@ -3,17 +3,14 @@
  * responsive; cancel terminates the thread at once. From TypeScript sources (vitest, tsx, the CLI)
  * the worker is worker.ts loaded through tsx; in the electron-vite build it is the
  * `training-worker.js` entry next to the main bundle. If neither can be found, the same loop runs
- * on the main thread in ~15 ms slices between event-loop turns (slower UI, same result).
+ * on the main thread in ~15 ms slices between event-loop turns (slower UI, same result). How the
+ * worker is started is models/runtime/workerEntry.ts, shared with the other worker threads.
  */
-import { Worker } from 'node:worker_threads'
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { dirname, join } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
 import { Trainer, type LossPoint, type TrainConfig, type TrainingPool } from './trainLoop'
 import type { AdapterWeights } from './adapterMath'
 import type { WorkerMessage } from './workerProtocol'
+import { stageWorkerEntry, startWorker, type StageWorkerEntry } from '../models/runtime/workerEntry'
 
 export interface TrainProgress {
   step: number
@@ -37,44 +34,21 @@ export interface TrainRunOptions {
   inline?: boolean
 }
 
-/** How to start the worker: a script file (built app) or a bootstrap that loads worker.ts through tsx. */
-export type WorkerEntry = { kind: 'file'; url: URL } | { kind: 'eval'; code: string }
-
-/**
- * The worker for this build, or null when it has none. From TypeScript sources the entry is a tiny
- * eval'd bootstrap that registers tsx's ESM loader, then imports worker.ts: Node 20 resolves a
- * worker's main script before `--import` hooks run, so `execArgv: ['--import', 'tsx']` cannot load .ts.
- */
-export function workerEntry(): WorkerEntry | null {
-  const here = import.meta.url
-  if (/\.ts($|\?)/.test(here)) {
-    const tsxDir = dirname(createRequire(here).resolve('tsx/package.json'))
-    const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href
-    const worker = new URL('./worker.ts', here).href
-    return { kind: 'eval', code: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(worker)}) })` }
-  }
-  for (const rel of ['./training-worker.js', '../training-worker.js', './training-worker.mjs']) {
-    const url = new URL(rel, here)
-    if (existsSync(fileURLToPath(url))) return { kind: 'file', url }
-  }
-  return null
-}
-
 const cancelled = () => new ApiError('cancelled', 'Training cancelled; the active model is unchanged.')
 
 export async function trainAdapter(pool: TrainingPool, cfg: TrainConfig, init: AdapterWeights | null, opts: TrainRunOptions = {}): Promise<TrainOutcome> {
   if (opts.signal?.aborted) throw cancelled()
-  const entry = opts.inline ? null : workerEntry()
+  const entry = opts.inline ? null : stageWorkerEntry('./worker.ts', 'training-worker', import.meta.url)
   return entry ? inWorker(entry, pool, cfg, init, opts) : inline(pool, cfg, init, opts)
 }
 
-function inWorker(entry: WorkerEntry, pool: TrainingPool, cfg: TrainConfig, init: AdapterWeights | null, opts: TrainRunOptions): Promise<TrainOutcome> {
+function inWorker(entry: StageWorkerEntry, pool: TrainingPool, cfg: TrainConfig, init: AdapterWeights | null, opts: TrainRunOptions): Promise<TrainOutcome> {
   return new Promise<TrainOutcome>((resolve, reject) => {
     // Copies, so the caller's pool stays usable (it is transferred, not shared).
     const p: TrainingPool = { ...pool, feats: pool.feats.slice(), base: pool.base.slice(), labels: pool.labels.slice(), represent: pool.represent.slice(), recency: pool.recency.slice() }
     const transfer = [p.feats.buffer, p.base.buffer, p.labels.buffer, p.represent.buffer, p.recency.buffer] as ArrayBuffer[]
     const options = { workerData: { pool: p, cfg, init }, transferList: transfer }
-    const worker = entry.kind === 'file' ? new Worker(entry.url, options) : new Worker(entry.code, { ...options, eval: true })
+    const worker = startWorker(entry, options)
     let settled = false
     const finish = (fn: () => void) => {
       if (settled) return

@@ -1,4 +1,4 @@
-import type { Handlers } from '../dispatcher'
+import { storageFile, type HandlerTable } from '../dispatcher'
 import type { Workstation } from '../../workstation'
 import { projectHandlers } from './project'
 import { imageHandlers } from './images'
@@ -10,11 +10,10 @@ import { trainingHandlers } from './training'
 import { promptHandlers } from './prompt'
 import { classHandlers } from './classes'
 import { modelRegistryHandlers } from './modelRegistry'
-import { storageError } from '../../store/sqliteErrors'
 
 /** Every method of the contract, bound to one workstation. TypeScript checks none is missing. */
-export function allHandlers(ws: Workstation): Handlers {
-  return withStorageErrors(ws, {
+export function allHandlers(ws: Workstation): HandlerTable {
+  return {
     ...projectHandlers(ws),
     ...imageHandlers(ws),
     ...annotationHandlers(ws),
@@ -24,22 +23,7 @@ export function allHandlers(ws: Workstation): Handlers {
     ...trainingHandlers(ws),
     ...promptHandlers(ws),
     ...classHandlers(ws),
-    ...modelRegistryHandlers(ws)
-  })
-}
-
-/** Wraps every handler so a full disk or read-only project file answers with a sentence (see sqliteErrors). */
-function withStorageErrors(ws: Workstation, handlers: Handlers): Handlers {
-  const out: Record<string, (a: unknown) => unknown> = {}
-  const pathOf = () => (ws.hasProject ? ws.project.path : null)
-  for (const [name, fn] of Object.entries(handlers) as [string, (a: unknown) => unknown][]) {
-    out[name] = async (args) => {
-      try {
-        return await fn(args)
-      } catch (e) {
-        throw storageError(e, pathOf())
-      }
-    }
+    ...modelRegistryHandlers(ws),
+    [storageFile]: () => (ws.hasProject ? ws.project.path : null)
   }
-  return out as Handlers
 }

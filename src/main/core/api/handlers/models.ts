@@ -2,8 +2,6 @@ import type { Handlers } from '../dispatcher'
 import type { Workstation } from '../../workstation'
 import type { ModelList } from '@shared/contract/methods/models'
 import { ensureBaseModel, resolveVersion } from '../../models/versions/modelVersions'
-import { inference, recordEp } from '../../models/features/context'
-import { getEngine } from '../../models/runtime/engine'
 import { loadModelPackage } from '../../models/package/packageLoader'
 import { setClassMapping } from '../../prefill/classMap'
 import { epLabel } from '../../models/runtime/ep'
@@ -44,7 +42,7 @@ export function modelHandlers(ws: Workstation): ModelHandlers {
       if (!p) return null
       return { imageId, modelVersionId: p.modelVersionId, width: p.width, height: p.height, regions: p.regions }
     },
-    getCacheStats: () => inference(ws).cache.stats(),
+    getCacheStats: () => ws.inference.cache.stats(),
     setClassMapping: async ({ modelVersionId, mapping }) => {
       const v = await resolveVersion(ws.project, modelVersionId)
       const pkg = await loadModelPackage(v.packageDir)
@@ -52,13 +50,13 @@ export function modelHandlers(ws: Workstation): ModelHandlers {
       return { model: pkg.manifest.id, mapping }
     },
     getExecutionInfo: async ({ forceCpu }) => {
-      const st = inference(ws)
+      const st = ws.inference
       if (forceCpu !== undefined) st.forceCpu = forceCpu
       if (!st.lastEp && ws.hasProject) {
         // Nothing has run yet: open the active model so the answer is the real choice, not a guess.
         try {
           const v = await resolveVersion(ws.project)
-          recordEp(ws, (await getEngine(v.packageDir, { forceCpu: st.forceCpu })).ep)
+          st.recordEp((await st.engines.get(v.packageDir, { forceCpu: st.forceCpu })).ep)
         } catch {
           /* no usable model: report that nothing was chosen */
         }

@@ -5,12 +5,9 @@
  * version's adapter (Δ = B·A·features), at the features' resolution.
  */
 import type { Workstation } from '../../workstation'
-import { inference, recordEp } from './context'
-import { getEngine } from '../runtime/engine'
 import { featureCacheKey, type CachedOutputs } from './featureCache'
 import { readImageForModel } from '../pixels/imageInput'
-import { allocSlot, Preprocessor, type InputSlot } from '../pixels/preprocess'
-import type { ModelManifest } from '@shared/modelPackage'
+import { allocSlot } from '../pixels/preprocess'
 import { resolveVersion } from '../versions/modelVersions'
 import { applyAdapter } from '../versions/adapter'
 import { gateAllows } from '../versions/adapterGate'
@@ -19,23 +16,12 @@ import { frameFor } from '../pixels/geometry'
 /** Logits [C, h, w] (adapter applied) and features [D, h, w] (through float16 when cached). */
 export type ModelOutputs = CachedOutputs
 
-/** Preprocessors and free input slots per package, reused across calls (calls may overlap). */
-const pools = new Map<string, { pre: Preprocessor; free: InputSlot[] }>()
-function pool(m: ModelManifest): { pre: Preprocessor; free: InputSlot[] } {
-  let p = pools.get(m.id)
-  if (!p || p.pre.manifest !== m) {
-    p = { pre: new Preprocessor(m), free: [] }
-    pools.set(m.id, p)
-  }
-  return p
-}
-
 export async function computeOutputs(ws: Workstation, imageId: number, modelVersionId?: number): Promise<ModelOutputs> {
   const store = ws.project
   const version = await resolveVersion(store, modelVersionId)
-  const st = inference(ws)
-  const engine = await getEngine(version.packageDir, { forceCpu: st.forceCpu })
-  recordEp(ws, engine.ep)
+  const st = ws.inference
+  const engine = await st.engines.get(version.packageDir, { forceCpu: st.forceCpu })
+  st.recordEp(engine.ep)
   const m = engine.manifest
   const row = store.images.get(imageId)
   const reg = row.registration
@@ -46,7 +32,7 @@ export async function computeOutputs(ws: Workstation, imageId: number, modelVers
   }
   if (!out) {
     const img = await readImageForModel(store, imageId, m.normalisation.thermal.bits === 16)
-    const pl = pool(m)
+    const pl = st.inputsFor(m)
     const slot = pl.free.pop() ?? allocSlot(m)
     let r: Awaited<ReturnType<typeof engine.run>>
     try {

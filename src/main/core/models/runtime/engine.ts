@@ -1,15 +1,15 @@
 /**
  * A backbone ready to run: the package (validated by packageLoader), its session opened in the
  * inference worker (ortWorker.ts) on the best execution provider (ep.ts) and checked against the
- * manifest, and the output shapes. Engines are shared process-wide per (package folder, CPU
- * forced, threads) because a session holds the weights and a thread pool; at most a few stay open.
+ * manifest, and the output shapes. An EnginePool (one per workstation, built by core/app.ts) shares
+ * engines per (package folder, CPU forced, threads) because a session holds the weights and a
+ * thread pool; at most a few stay open.
  */
 import { resolve } from 'node:path'
 import { checkGraphMatchesManifest, loadModelPackage, type LoadedModelPackage } from '../package/packageLoader'
 import { ModelPackageError, type ModelManifest } from '@shared/modelPackage'
 import { acceleratorCandidates, choiceFromAttempts, defaultThreads, forceCpuFromEnv, sessionOptionsFor, type EpChoice, type EpOptions } from './ep'
 import { OrtWorker } from './ortWorker'
-import { releaseStagePool } from '../../prefill/prefillPool'
 import type { InputSlot } from '../pixels/preprocess'
 import type { OutputShapes } from '../package/outputShapes'
 
@@ -90,33 +90,38 @@ export class ModelEngine {
 }
 
 const MAX_OPEN = 3
-const open = new Map<string, Promise<ModelEngine>>()
 
-/** The shared engine for a package folder (opened on first use). */
-export function getEngine(dir: string, opts: EpOptions = {}): Promise<ModelEngine> {
-  const key = `${resolve(dir)}|${opts.forceCpu ? 'cpu' : 'auto'}|${opts.threads ?? ''}`
-  const hit = open.get(key)
-  if (hit) {
-    open.delete(key) // re-insert: Map order is the LRU order
-    const next = hit.then((x) => (x.alive ? x : ModelEngine.open(dir, opts)))
-    next.catch(() => open.delete(key))
-    open.set(key, next)
-    return next
-  }
-  const e = ModelEngine.open(dir, opts)
-  e.catch(() => open.delete(key))
-  open.set(key, e)
-  while (open.size > MAX_OPEN) {
-    const [k, old] = open.entries().next().value!
-    open.delete(k)
-    void old.then((x) => x.release()).catch(() => undefined)
-  }
-  return e
-}
+/** The open engines of one workstation, least recently used first. */
+export class EnginePool {
+  private readonly open = new Map<string, Promise<ModelEngine>>()
 
-/** Closes every shared session and the pre-fill stage threads (tests, app exit). */
-export async function releaseEngines(): Promise<void> {
-  const all = [...open.values()]
-  open.clear()
-  await Promise.allSettled([...all.map(async (p) => (await p).release()), releaseStagePool()])
+  /** The shared engine for a package folder (opened on first use). */
+  get(dir: string, opts: EpOptions = {}): Promise<ModelEngine> {
+    const open = this.open
+    const key = `${resolve(dir)}|${opts.forceCpu ? 'cpu' : 'auto'}|${opts.threads ?? ''}`
+    const hit = open.get(key)
+    if (hit) {
+      open.delete(key) // re-insert: Map order is the LRU order
+      const next = hit.then((x) => (x.alive ? x : ModelEngine.open(dir, opts)))
+      next.catch(() => open.delete(key))
+      open.set(key, next)
+      return next
+    }
+    const e = ModelEngine.open(dir, opts)
+    e.catch(() => open.delete(key))
+    open.set(key, e)
+    while (open.size > MAX_OPEN) {
+      const [k, old] = open.entries().next().value!
+      open.delete(k)
+      void old.then((x) => x.release()).catch(() => undefined)
+    }
+    return e
+  }
+
+  /** Closes every session of this pool (workstation dispose, tests). */
+  async release(): Promise<void> {
+    const all = [...this.open.values()]
+    this.open.clear()
+    await Promise.allSettled(all.map(async (p) => (await p).release()))
+  }
 }
