@@ -5,11 +5,14 @@ import { ApiError } from '@shared/contract/errors'
 import { ProjectStore } from './store/projectStore'
 import { EventHub } from './events'
 import { JobRunner } from './jobs/runner'
+import type { FolderRoots } from './datasets/folderRoots'
 
 export interface WorkstationOptions {
   /** Folder for app state: recent projects, demo project, caches. */
   dataDir: string
   transport: 'ipc' | 'http'
+  /** Browser mode: the only folders the page may read or write (home + --data-root); unset = no limit (desktop). */
+  folderRoots?: FolderRoots
 }
 
 /**

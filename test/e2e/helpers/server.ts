@@ -41,7 +41,8 @@ export async function startServer(opts: { project?: string; dataDir?: string; ti
   if (!existsSync(BIN)) throw new Error(`${BIN} does not exist yet (the browser-mode server is part of the foundation)`)
   const ownDir = !opts.dataDir
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'twinlight-e2e-'))
-  const args = [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...(opts.project ? ['--project', opts.project] : [])]
+  // The tests' folders live under the OS temp folder: allow it as a data root (browser mode limits folder access).
+  const args = [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--data-root', tmpdir(), ...(opts.project ? ['--project', opts.project] : [])]
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } })
   let log = ''
   child.stderr!.on('data', (d) => (log += d))

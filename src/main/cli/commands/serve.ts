@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { homedir } from 'node:os'
 import type { Command } from '../command'
 import { parse, intOption, str } from '../args'
 import { defaultDataDir } from '../dataDir'
@@ -6,16 +7,19 @@ import { Workstation } from '../../core/workstation'
 import { startServer } from '../../server/server'
 import { appRoot } from '../../core/appInfo'
 import { registerJobs } from '../../core/registerJobs'
+import { FolderRoots } from '../../core/datasets/folderRoots'
 
-const usage = 'twinlight serve [--port N] [--project FILE] [--data-dir DIR]'
+const usage = 'twinlight serve [--port N] [--project FILE] [--data-dir DIR] [--data-root DIR]...'
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve the app in browser mode on 127.0.0.1 (token in the printed URL).',
   usage,
   async run(argv, json) {
-    const { values } = parse(argv, { port: { type: 'string' }, project: { type: 'string' }, 'data-dir': { type: 'string' } }, usage)
-    const ws = new Workstation({ dataDir: str(values, 'data-dir') ?? defaultDataDir(), transport: 'http' })
+    const { values } = parse(argv, { port: { type: 'string' }, project: { type: 'string' }, 'data-dir': { type: 'string' }, 'data-root': { type: 'string', multiple: true } }, usage)
+    // The page may read and write only inside the home folder and the --data-root folders.
+    const dataRoots = (values['data-root'] as unknown as string[] | undefined) ?? []
+    const ws = new Workstation({ dataDir: str(values, 'data-dir') ?? defaultDataDir(), transport: 'http', folderRoots: new FolderRoots([homedir(), ...dataRoots]) })
     registerJobs(ws)
     const project = str(values, 'project')
     if (project) await ws.openProject(project)

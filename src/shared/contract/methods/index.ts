@@ -6,6 +6,7 @@ import { modelMethods } from './models'
 import { projectMethods } from './project'
 import { promptMethods } from './prompt'
 import { trainingMethods } from './training'
+import { folderMethods } from './folders'
 
 /**
  * The whole workstation API as one table. Electron IPC handlers, the preload bridge, the HTTP
@@ -20,7 +21,8 @@ export const methods = {
   ...datasetMethods,
   ...modelMethods,
   ...trainingMethods,
-  ...promptMethods
+  ...promptMethods,
+  ...folderMethods
 }
 
 export type Methods = typeof methods

@@ -8,11 +8,13 @@ import { datasetHandlers } from './datasets'
 import { modelHandlers } from './models'
 import { trainingHandlers } from './training'
 import { promptHandlers } from './prompt'
+import { folderHandlers } from './folders'
+import { withFolderAccess } from '../folderAccess'
 import { storageError } from '../../store/sqliteErrors'
 
 /** Every method of the contract, bound to one workstation. TypeScript checks none is missing. */
 export function allHandlers(ws: Workstation): Handlers {
-  return withStorageErrors(ws, {
+  return withStorageErrors(ws, withFolderAccess(ws, {
     ...projectHandlers(ws),
     ...imageHandlers(ws),
     ...annotationHandlers(ws),
@@ -20,8 +22,9 @@ export function allHandlers(ws: Workstation): Handlers {
     ...datasetHandlers(ws),
     ...modelHandlers(ws),
     ...trainingHandlers(ws),
-    ...promptHandlers(ws)
-  })
+    ...promptHandlers(ws),
+    ...folderHandlers(ws)
+  }))
 }
 
 /** Wraps every handler so a full disk or read-only project file answers with a sentence (see sqliteErrors). */
