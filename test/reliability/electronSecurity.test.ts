@@ -11,6 +11,7 @@ const rec = vi.hoisted(() => ({
   permission: null as null | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
   exposed: new Map<string, Record<string, unknown>>(),
   invoked: [] as { channel: string; args: unknown }[],
+  dialogs: [] as Record<string, unknown>[],
   userData: ''
 }))
 
@@ -43,7 +44,8 @@ vi.mock('electron', () => {
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: () => {} },
     protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
     session: { defaultSession: { setPermissionRequestHandler: (fn: typeof rec.permission) => (rec.permission = fn) } },
-    shell: { openExternal: () => Promise.resolve() }
+    shell: { openExternal: () => Promise.resolve() },
+    dialog: { showOpenDialog: (...a: unknown[]) => (rec.dialogs.push(a[a.length - 1] as Record<string, unknown>), Promise.resolve({ canceled: false, filePaths: ['/data/pst900'] })) }
   }
   return { ...api, default: api }
 })
@@ -71,9 +73,9 @@ describe('Electron hardening', () => {
     expect(granted).toBe(false)
   })
 
-  it('registers exactly one validated IPC channel per contract method', async () => {
+  it('registers exactly one validated IPC channel per contract method, plus the folder dialog', async () => {
     const { methodNames } = await import('@shared/contract/methods')
-    expect([...rec.handlers.keys()].sort()).toEqual(methodNames.map((m) => `twinlight:${m}`).sort())
+    expect([...rec.handlers.keys()].sort()).toEqual([...methodNames.map((m) => `twinlight:${m}`), 'twinlight-dialog:pickFolder'].sort())
     const fromApp = { senderFrame: { url: 'file:///app/out/renderer/index.html' } }
     for (const name of methodNames) {
       // Wrong types for every method: a typed error or a valid answer, never a throw.
@@ -86,14 +88,24 @@ describe('Electron hardening', () => {
     expect(denied).toMatchObject({ ok: false, error: { code: 'forbidden' } })
   })
 
-  it('the preload exposes only call/onEvent/mediaScheme, and call refuses names outside the contract', async () => {
+  it('the folder dialog answers the app page with the chosen folder and refuses other pages', async () => {
+    const pick = rec.handlers.get('twinlight-dialog:pickFolder')!
+    expect(await pick({ senderFrame: { url: 'https://evil.example/' } }, 'x')).toBeNull()
+    expect(rec.dialogs).toEqual([])
+    expect(await pick({ senderFrame: { url: 'file:///app/out/renderer/index.html' } }, 'Choose a dataset folder')).toBe('/data/pst900')
+    expect(rec.dialogs).toEqual([{ title: 'Choose a dataset folder', properties: ['openDirectory', 'dontAddToRecent'] }])
+  })
+
+  it('the preload exposes only call/onEvent/pickFolder/mediaScheme, and call refuses names outside the contract', async () => {
     await import('../../src/preload/index')
     const bridge = rec.exposed.get('twinlight')!
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'mediaScheme', 'onEvent'])
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'mediaScheme', 'onEvent', 'pickFolder'])
     const out = await (bridge.call as (m: string, a: unknown) => Promise<{ ok: boolean }>)('__proto__', {})
     expect(out.ok).toBe(false)
     await (bridge.call as (m: string, a: unknown) => Promise<unknown>)('getAppInfo', {})
     expect(rec.invoked).toEqual([{ channel: 'twinlight:getAppInfo', args: {} }])
+    await (bridge.pickFolder as (t: string) => Promise<unknown>)('Choose a dataset folder')
+    expect(rec.invoked[1]).toEqual({ channel: 'twinlight-dialog:pickFolder', args: 'Choose a dataset folder' })
   })
 
   it('the page CSP forbids eval and remote scripts', () => {
