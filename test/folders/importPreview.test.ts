@@ -29,6 +29,7 @@ describe('previewImport', () => {
     expect(p.splits).toEqual([{ split: 'train', count: splits.train.length }, { split: 'test', count: splits.test.length }])
     expect(p.total).toBe(6)
     expect(p.checked).toBe(6)
+    expect(p.failing).toBe(0)
     expect(p.problems).toEqual([])
     expect(p.classes.map((c) => c.name)).toEqual(['Background', 'Fire-Extinguisher', 'Backpack', 'Hand-Drill', 'Survivor'])
     expect(p.samples.length).toBeGreaterThan(0)
@@ -50,6 +51,7 @@ describe('previewImport', () => {
     expect(p.problems.map((x) => x.file).sort()).toEqual([`test/thermal/${lonely}.png`, `train/thermal/${name}.png`].sort())
     expect(p.problems.find((x) => x.file.startsWith('train'))!.reason).toMatch(/truncat|CRC|end/i)
     expect(p.total).toBe(5)
+    expect(p.failing).toBe(1)
     // Read-only: nothing added to the dataset.
     expect(readdirSync(join(ds, 'train', 'thermal')).length).toBe(before)
     writeFileSync(victim, bytes)

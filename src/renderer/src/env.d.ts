@@ -13,7 +13,7 @@ interface TwinlightBridge {
   call(method: string, args: unknown): Promise<TwinlightIpcResult>
   onEvent(listener: (event: string, payload: unknown) => void): () => void
   /** The native folder dialog (Electron only); null when cancelled. */
-  pickFolder(title?: string): Promise<string | null>
+  pickFolder?(title?: string): Promise<string | null>
   readonly mediaScheme: string
 }
 

@@ -59,7 +59,7 @@ export async function previewImport(path: string, opts: PreviewOptions = {}): Pr
     index = await scanDataset(path, opts.format ? { format: opts.format } : {})
   } catch (e) {
     if (e instanceof UnknownLayoutError) {
-      return { path, format: null, detected: null, unknownLayout: e.message, total: 0, splits: [], classes: [], samples: [], problems: [], checked: 0, alreadyInProject: 0 }
+      return { path, format: null, detected: null, unknownLayout: e.message, total: 0, splits: [], classes: [], samples: [], problems: [], checked: 0, failing: 0, alreadyInProject: 0 }
     }
     throw new ApiError('bad_input', (e as Error).message)
   }
@@ -69,6 +69,7 @@ export async function previewImport(path: string, opts: PreviewOptions = {}): Pr
   const problems: DatasetProblem[] = [...index.problems]
   const good: DatasetItem[] = []
   let alreadyInProject = 0
+  let failing = 0
   await orderedPool(
     toCheck, 4,
     (item) => loadItem(item, ctx).then((r) => r, (err: unknown) => {
@@ -76,7 +77,10 @@ export async function previewImport(path: string, opts: PreviewOptions = {}): Pr
       throw err
     }),
     (out) => {
-      if ('reason' in out) return void problems.push(out)
+      if ('reason' in out) {
+        failing++
+        return void problems.push(out)
+      }
       good.push(out.item)
       if (opts.projectHashes?.has(out.contentHash)) alreadyInProject++
     }
@@ -95,6 +99,7 @@ export async function previewImport(path: string, opts: PreviewOptions = {}): Pr
     samples: await Promise.all(picks.map(samplePair)),
     problems,
     checked: toCheck.length,
+    failing,
     alreadyInProject
   }
 }

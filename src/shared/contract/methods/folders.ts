@@ -48,6 +48,8 @@ export interface ImportPreview {
   problems: { file: string; reason: string }[]
   /** Items whose files were checked (all of them up to a limit; see `total`). */
   checked: number
+  /** Checked items that import would leave out (a file failed its check). */
+  failing: number
   /** Images of this folder the open project already holds (same RGB and thermal bytes); import skips them. */
   alreadyInProject: number
 }
