@@ -43,7 +43,7 @@ export function classMapping(store: ProjectStore, manifest: ModelManifest): Uint
   throw new ApiError(
     'conflict',
     `Model ${manifest.id} predicts classes (${fmt(manifest.classes)}) that differ from this project's (${fmt(project)}). ` +
-      `Set an explicit class mapping (setClassMapping: one project class index per model class) before pre-filling; nothing was written.`
+      `Choose a class mapping for this model in the Model panel (a project class for each model class) before pre-filling; nothing was written.`
   )
 }
 
