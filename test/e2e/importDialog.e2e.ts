@@ -100,11 +100,11 @@ describe('import dialog', () => {
   })
 
   test('a folder outside the allowed roots is refused with a sentence in the dialog', async () => {
-    // More images go in through the toolbar's import button (or the I key).
+    // More images go in through the status bar's import button (or the I key).
     await page.keyboard.press('i')
     await page.getByTestId('import-dialog').waitFor()
     await page.getByTestId('import-close').click()
-    await page.getByTestId('browser-import').click()
+    await page.getByTestId('status-import').click()
     await page.getByTestId('import-dialog').waitFor()
     const r = await page.evaluate(async (token) => {
       const res = await fetch('/api/listFolders', { method: 'POST', headers: { 'content-type': 'application/json', 'x-twinlight-token': token }, body: JSON.stringify({ path: '/etc' }) })
