@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -112,6 +112,25 @@ describe('import dialog', () => {
     }, srv.token)
     assert.equal(r.status, 403)
     assert.match(r.body.error.message, /\/etc is outside the folders this server may use/)
+    errors.splice(0) // the page logs that refused request; it was this test's own
     await page.getByTestId('import-close').click()
+  })
+
+  test('the same images under another folder: the preview counts them as already there; cancel stops the import', async () => {
+    cpSync(join(dir, 'pst900'), join(dir, 'copy'), { recursive: true })
+    await page.getByTestId('status-import').click()
+    await page.getByTestId(`folder-${dir}`).click()
+    await page.getByTestId('folder-copy').click()
+    await page.getByTestId('folder-choose').click()
+    await page.getByTestId('preview-duplicates').waitFor({ timeout: 60_000 })
+    assert.match(await page.getByTestId('preview-duplicates').innerText(), new RegExp(`${COUNT - 1} of these images are already in this project`))
+    await page.getByTestId('preview-import').click()
+    await page.getByTestId('import-cancel').click()
+    await page.getByTestId('import-finished').waitFor({ timeout: 60_000 })
+    assert.match(await page.getByTestId('import-summary').innerText(), /Import cancelled/)
+    await screenshot(page, 'import-dialog-cancelled')
+    await page.getByTestId('import-done').click()
+    assert.equal(await page.getByTestId('browser-count').innerText(), `${COUNT - 1} images`, 'nothing imported twice')
+    assert.deepEqual(errors, [])
   })
 })
