@@ -30,6 +30,8 @@ beforeAll(() => {
   mkdirSync(join(outside, 'secret'), { recursive: true })
   symlinkSync(outside, join(root, 'escape'))
   symlinkSync(join(root, 'pics'), join(root, 'pics-link'))
+  symlinkSync(join(root, 'pics', 'a.png'), join(root, 'file-link'))
+  symlinkSync(join(root, 'nowhere'), join(root, 'broken-link'))
   ws = new Workstation({ dataDir: join(base, 'data'), transport: 'http', folderRoots: new FolderRoots([root]) })
   const d = createDispatcher(allHandlers(ws), () => {})
   call = (m, a) => d.call(m, a)
@@ -51,7 +53,7 @@ describe('folder browser', () => {
     expect(out.ok).toBe(true)
     const l = (out as { result: FolderListing }).result
     expect(l.parent).toBeNull()
-    // The link out of the root is not listed; the link inside is.
+    // The link out of the root, a link to a file and a broken link are not listed; the folder link inside is.
     expect(l.entries.map((e) => e.name)).toEqual(['ds', 'pics', 'pics-link'])
     expect(l.entries.find((e) => e.name === 'pics')!.images).toBe(2)
     expect(l.entries.find((e) => e.name === 'ds')!.layout).toBe('pst900')

@@ -2,7 +2,7 @@
  * The server-side folder browser of the import dialog (browser mode has no native folder dialog):
  * sub-folders of one folder with their image counts and recognised layout, never leaving the roots.
  */
-import { readdir } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
@@ -28,6 +28,16 @@ async function imageCount(dir: string): Promise<number> {
     return (await readdir(dir)).filter(isImageFile).length
   } catch {
     return 0
+  }
+}
+
+/** The real folder a link leads to, or null when it leads out of the roots, to a file or nowhere. */
+async function linkedFolder(roots: FolderRoots, link: string): Promise<string | null> {
+  try {
+    const real = await roots.check(link)
+    return (await stat(real)).isDirectory() ? real : null
+  } catch {
+    return null
   }
 }
 
@@ -59,21 +69,13 @@ export async function listFolders(roots: FolderRoots, path?: string): Promise<Fo
     if (d.name.startsWith('.')) continue
     const full = join(real, d.name)
     // A link is listed only when it leads to a folder inside the roots.
-    let target = full
-    if (d.isSymbolicLink()) {
-      try {
-        target = await roots.check(full)
-      } catch {
-        continue
-      }
-    } else if (!d.isDirectory()) continue
+    const target = d.isSymbolicLink() ? await linkedFolder(roots, full) : d.isDirectory() ? full : null
+    if (!target) continue
     if (entries.length >= MAX_ENTRIES) {
       truncated++
       continue
     }
-    const count = await imageCount(target)
-    if (d.isSymbolicLink() && count === 0 && !(await readdir(target).then(() => true, () => false))) continue
-    entries.push({ name: d.name, path: full, images: count, layout: await layoutOf(target) })
+    entries.push({ name: d.name, path: full, images: await imageCount(target), layout: await layoutOf(target) })
   }
   const up = dirname(real)
   const parent = roots.roots.includes(real) || up === real || !roots.contains(up) ? null : up
