@@ -77,6 +77,10 @@ describe('folder browser', () => {
     expect(msg).toContain(`really ${join(outside, 'secret')}`)
   })
 
+  it('a --data-root that does not exist is refused with a sentence naming it', () => {
+    expect(() => new FolderRoots([join(base, 'missing')])).toThrow(`The allowed folder ${join(base, 'missing')} does not exist.`)
+  })
+
   it('guards import, preview, export, create and open with the same policy', async () => {
     expect(refused(await call('startImport', { dir: join(root, 'escape') }))).toMatch(/dataset folder/)
     expect(refused(await call('previewImport', { path: outside }))).toMatch(/dataset folder/)
