@@ -37,9 +37,9 @@ console.log('Electron binary not available (offline or not yet downloaded): star
 const args = [join(root, 'bin', 'twinlight'), 'serve', ...process.argv.slice(2)]
 const server = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' })
 if (buildIsStale()) {
-  console.log('Building the UI (first start or sources changed); the page is ready when this finishes…')
+  console.log('Building the UI (first start or sources changed); the page shows a notice and reloads itself when this finishes…')
   const b = spawn(viteBin, ['build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
-  b.on('exit', (code) => console.log(code === 0 ? 'UI built: reload the page.' : 'UI build failed; see the errors above.'))
+  b.on('exit', (code) => console.log(code === 0 ? 'UI built: the page reloads itself.' : 'UI build failed; see the errors above.'))
 }
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.kill(sig))
 server.on('exit', (code) => process.exit(code ?? 0))

@@ -5,11 +5,13 @@ const IPC_PREFIX = 'twinlight:'
 const EVENT_CHANNEL = 'twinlight:event'
 /** Named native services (main/electron/nativeBridge.ts); each validated on the main side. */
 const NATIVE_PREFIX = 'twinlight-native:'
+/** Same string as PICK_FOLDER_CHANNEL in src/main/electron/pickFolder.ts (the preload may not import main). */
+const PICK_FOLDER_CHANNEL = 'twinlight-dialog:pickFolder'
 
 /**
  * The only thing the page gets from Electron: a `call` limited to the contract's method names,
- * an event subscription, the media scheme and three named native helpers (export folder picker,
- * show in folder, the path of a dropped file). No ipcRenderer, no Node.
+ * an event subscription, the media scheme and named native helpers (folder dialogs for import and
+ * export, show in folder, the path of a dropped file). No ipcRenderer, no Node.
  */
 const allowed = new Set<string>(methodNames)
 
@@ -37,5 +39,9 @@ contextBridge.exposeInMainWorld('twinlight', {
   /** The filesystem path of a dropped File (a folder dropped onto the window), '' if it has none. */
   pathForFile(file: File): string {
     return webUtils.getPathForFile(file)
+  },
+  /** The native folder dialog; resolves to the chosen folder, or null when cancelled. */
+  pickFolder(title?: string): Promise<string | null> {
+    return ipcRenderer.invoke(PICK_FOLDER_CHANNEL, typeof title === 'string' ? title : undefined) as Promise<string | null>
   }
 })

@@ -1,13 +1,13 @@
 // Tests start workstations through the composition root like the app does; this keeps the ones a
 // test file made so one afterAll can release them all (engines, stage threads, click engines).
 import { createWorkstation } from '../../src/main/core/app'
-import type { Workstation } from '../../src/main/core/workstation'
+import type { Workstation, WorkstationOptions } from '../../src/main/core/workstation'
 
 const made: Workstation[] = []
 
 /** A workstation as the server builds it (every job registered), with app data in `dataDir`. */
-export function testWorkstation(dataDir: string): Workstation {
-  const ws = createWorkstation({ dataDir, transport: 'http' })
+export function testWorkstation(dataDir: string, extra: Pick<WorkstationOptions, 'folderRoots'> = {}): Workstation {
+  const ws = createWorkstation({ dataDir, transport: 'http', ...extra })
   made.push(ws)
   return ws
 }

@@ -13,6 +13,7 @@ const rec = vi.hoisted(() => ({
   invoked: [] as { channel: string; args: unknown }[],
   revealed: [] as string[],
   dialogs: 0,
+  folderDialogs: [] as Record<string, unknown>[],
   userData: ''
 }))
 
@@ -46,7 +47,15 @@ vi.mock('electron', () => {
     protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
     session: { defaultSession: { setPermissionRequestHandler: (fn: typeof rec.permission) => (rec.permission = fn) } },
     shell: { openExternal: () => Promise.resolve(), showItemInFolder: (p: string) => rec.revealed.push(p) },
-    dialog: { showOpenDialog: () => (rec.dialogs++, Promise.resolve({ canceled: false, filePaths: ['/picked/out'] })) },
+    dialog: {
+      // the export picker (nativeBridge.ts) and the import folder dialog (pickFolder.ts), told apart by title
+      showOpenDialog: (...a: unknown[]) => {
+        const o = a[a.length - 1] as Record<string, unknown>
+        if (o?.title === 'Export into folder') return (rec.dialogs++, Promise.resolve({ canceled: false, filePaths: ['/picked/out'] }))
+        rec.folderDialogs.push(o)
+        return Promise.resolve({ canceled: false, filePaths: ['/data/pst900'] })
+      }
+    },
     webUtils: { getPathForFile: () => '/dropped/folder' }
   }
   return { ...api, default: api }
@@ -77,7 +86,7 @@ describe('Electron hardening', () => {
 
   it('registers exactly one validated IPC channel per contract method (and the named native ones)', async () => {
     const { methodNames } = await import('@shared/contract/methods')
-    const native = ['twinlight-native:pickExportFolder', 'twinlight-native:showInFolder']
+    const native = ['twinlight-native:pickExportFolder', 'twinlight-native:showInFolder', 'twinlight-dialog:pickFolder']
     expect([...rec.handlers.keys()].sort()).toEqual([...methodNames.map((m) => `twinlight:${m}`), ...native].sort())
     const fromApp = { senderFrame: { url: 'file:///app/out/renderer/index.html' } }
     for (const name of methodNames) {
@@ -106,14 +115,24 @@ describe('Electron hardening', () => {
     expect(await pick(fromApp, undefined)).toBe('/picked/out')
   })
 
+  it('the folder dialog answers the app page with the chosen folder and refuses other pages', async () => {
+    const pick = rec.handlers.get('twinlight-dialog:pickFolder')!
+    expect(await pick({ senderFrame: { url: 'https://evil.example/' } }, 'x')).toBeNull()
+    expect(rec.folderDialogs).toEqual([])
+    expect(await pick({ senderFrame: { url: 'file:///app/out/renderer/index.html' } }, 'Choose a dataset folder')).toBe('/data/pst900')
+    expect(rec.folderDialogs).toEqual([{ title: 'Choose a dataset folder', properties: ['openDirectory', 'dontAddToRecent'] }])
+  })
+
   it('the preload exposes only call/onEvent/mediaScheme and the named native helpers, and call refuses names outside the contract', async () => {
     await import('../../src/preload/index')
     const bridge = rec.exposed.get('twinlight')!
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'mediaScheme', 'onEvent', 'pathForFile', 'pickExportFolder', 'showInFolder'])
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'mediaScheme', 'onEvent', 'pathForFile', 'pickExportFolder', 'pickFolder', 'showInFolder'])
     const out = await (bridge.call as (m: string, a: unknown) => Promise<{ ok: boolean }>)('__proto__', {})
     expect(out.ok).toBe(false)
     await (bridge.call as (m: string, a: unknown) => Promise<unknown>)('getAppInfo', {})
     expect(rec.invoked).toEqual([{ channel: 'twinlight:getAppInfo', args: {} }])
+    await (bridge.pickFolder as (t: string) => Promise<unknown>)('Choose a dataset folder')
+    expect(rec.invoked[1]).toEqual({ channel: 'twinlight-dialog:pickFolder', args: 'Choose a dataset folder' })
   })
 
   it('the page CSP forbids eval and remote scripts', () => {

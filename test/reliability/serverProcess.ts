@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
+import { tmpdir } from 'node:os'
 
 export interface ServerProc {
   child: ChildProcess
@@ -11,7 +12,8 @@ export interface ServerProc {
 /** Starts `twinlight serve` in a child process and waits for its URL line. */
 export async function startServerProcess(project: string, dataDir: string): Promise<ServerProc> {
   const bin = join(process.cwd(), 'bin', 'twinlight')
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--project', project, '--data-dir', dataDir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // The tests' datasets and export targets live under the OS temp folder: allow it (browser mode limits folder access).
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--project', project, '--data-dir', dataDir, '--data-root', tmpdir(), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
   let err = ''
   child.stderr!.on('data', (d) => (err += d))
   const line = await new Promise<string>((resolve, reject) => {

@@ -7,7 +7,7 @@ import type { MethodName, Methods } from '@shared/contract/methods'
 import type { ArgsOf, ResultOf } from '@shared/contract/define'
 import { ApiError } from '@shared/contract/errors'
 import { createWorkstation } from '../core/app'
-import type { Workstation } from '../core/workstation'
+import type { Workstation, WorkstationOptions } from '../core/workstation'
 import { createDispatcher } from '../core/api/dispatcher'
 import { allHandlers } from '../core/api/handlers'
 import { defaultDataDir } from './dataDir'
@@ -22,8 +22,8 @@ export interface CliSession {
   dispose(): Promise<void>
 }
 
-export function openSession(dataDir: string = defaultDataDir()): CliSession {
-  const ws = createWorkstation({ dataDir, transport: 'http' })
+export function openSession(dataDir: string = defaultDataDir(), extra: Pick<WorkstationOptions, 'folderRoots'> = {}): CliSession {
+  const ws = createWorkstation({ dataDir, transport: 'http', ...extra })
   const dispatcher = createDispatcher(allHandlers(ws))
   const call: CallFn = async (method, args) => {
     const r = await dispatcher.call(method, args)

@@ -8,11 +8,14 @@ import type { JobRunner } from './jobs/runner'
 import type { InferenceState } from './models/features/context'
 import type { ClickState } from './click/clickState'
 import type { SharedStagePool } from './prefill/prefillPool'
+import type { FolderRoots } from './datasets/folderRoots'
 
 export interface WorkstationOptions {
   /** Folder for app state: recent projects, demo project, caches. */
   dataDir: string
   transport: 'ipc' | 'http'
+  /** Browser mode: the only folders the page may read or write (home + --data-root); unset = no limit (desktop). */
+  folderRoots?: FolderRoots
 }
 
 /** The services a workstation holds; built by the composition root (core/app.ts). */

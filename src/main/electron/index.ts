@@ -9,6 +9,7 @@ import { EVENT_CHANNEL, IPC_PREFIX, isAppUrl, secureWebPreferences } from './win
 import { loadWindowState, saveWindowState } from './windowState'
 import { buildMenu } from './menu'
 import { registerNativeBridge } from './nativeBridge'
+import { registerPickFolder } from './pickFolder'
 
 // Media (images, thermal) is served through a private scheme so the page never gets file:// access.
 protocol.registerSchemesAsPrivileged([{ scheme: 'twinlight-media', privileges: { standard: true, secure: true, supportFetchAPI: true } }])
@@ -58,6 +59,7 @@ app.whenReady().then(() => {
       return dispatcher.call(name, args)
     })
   }
+  registerPickFolder(() => win, devUrl)
   ws.hub.subscribe((event, payload) => win?.webContents.send(EVENT_CHANNEL, event, payload))
   protocol.handle('twinlight-media', async (req) => {
     const url = new URL(req.url)

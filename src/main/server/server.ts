@@ -69,6 +69,17 @@ async function drain(req: IncomingMessage): Promise<void> {
   }
 }
 
+/**
+ * Answered (503) while the renderer is not built yet, e.g. during the first `npm start`: it says so
+ * and reloads itself every 2 s (no script needed), so the app appears once the build is done.
+ */
+export const BUILDING_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>Twinlight — building the UI</title>
+<style>body{background:#16181d;color:#d8dbe2;font:14px system-ui,sans-serif;display:grid;place-items:center;height:100vh;margin:0}p{color:#8a909c}</style></head>
+<body><main><h1>The Twinlight UI is being built…</h1><p>This is the first start (or the sources changed). This page reloads itself when the build is done.</p>
+<p>If it stays here, look at the terminal that runs <code>npm start</code> for build errors.</p></main></body></html>
+`
+
 async function serveStatic(res: ServerResponse, staticDir: string, pathname: string): Promise<void> {
   let rel: string
   try {
@@ -86,7 +97,7 @@ async function serveStatic(res: ServerResponse, staticDir: string, pathname: str
     if (extname(file) === '.html') headers['content-security-policy'] = CSP
     send(res, 200, headers, body)
   } catch {
-    if (rel === 'index.html') return send(res, 503, { 'content-type': 'text/plain' }, `The renderer is not built (${staticDir} is missing). Run: npx electron-vite build`)
+    if (rel === 'index.html') return send(res, 503, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP, 'retry-after': '2', 'cache-control': 'no-store' }, BUILDING_PAGE)
     send(res, 404, { 'content-type': 'text/plain' }, 'Not found')
   }
 }

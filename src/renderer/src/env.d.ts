@@ -12,6 +12,8 @@ type TwinlightIpcResult = { ok: true; result: unknown } | { ok: false; error: im
 interface TwinlightBridge {
   call(method: string, args: unknown): Promise<TwinlightIpcResult>
   onEvent(listener: (event: string, payload: unknown) => void): () => void
+  /** The native folder dialog (Electron only); null when cancelled. */
+  pickFolder?(title?: string): Promise<string | null>
   readonly mediaScheme: string
   /** Native helpers (Electron only; see src/renderer/src/lib/native.ts). */
   pickExportFolder?(): Promise<string | null>

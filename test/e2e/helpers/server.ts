@@ -37,11 +37,12 @@ export async function runCli(args: string[], timeoutMs = 240_000): Promise<strin
  * Starts `bin/twinlight serve --port 0 --data-dir <tmp>` and waits for its one-line URL. Each test
  * gets its own server and data dir; `stop()` kills it and removes the data dir.
  */
-export async function startServer(opts: { project?: string; dataDir?: string; timeoutMs?: number } = {}): Promise<ServeHandle> {
+export async function startServer(opts: { project?: string; dataDir?: string; timeoutMs?: number; dataRoots?: string[] } = {}): Promise<ServeHandle> {
   if (!existsSync(BIN)) throw new Error(`${BIN} does not exist yet (the browser-mode server is part of the foundation)`)
   const ownDir = !opts.dataDir
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'twinlight-e2e-'))
-  const args = [BIN, 'serve', '--port', '0', '--data-dir', dataDir, ...(opts.project ? ['--project', opts.project] : [])]
+  // The tests' folders live under the OS temp folder: allow it as a data root (browser mode limits folder access).
+  const args = [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--data-root', tmpdir(), ...(opts.dataRoots ?? []).flatMap((r) => ['--data-root', r]), ...(opts.project ? ['--project', opts.project] : [])]
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } })
   let log = ''
   child.stderr!.on('data', (d) => (log += d))

@@ -29,7 +29,7 @@ export const importCommand: Command = {
       const out = makeOut(json)
       if (job.state !== 'done') throw new ApiError(job.state === 'cancelled' ? 'cancelled' : 'bad_input', job.error ?? `Import ${job.state}.`)
       const r = job.result as ImportJobResult
-      const lines = [`Imported ${r.imported} images (${r.format}) into ${opened.path}${r.skipped ? `; ${r.skipped} already there` : ''}.`]
+      const lines = [`Imported ${r.imported} images (${r.format}) into ${opened.path}${r.skipped ? `; ${r.skipped} already there` : ''}${r.duplicates ? `; ${r.duplicates} duplicate(s) of images already in the project skipped` : ''}.`]
       if (r.problems.length) lines.push(`${r.problems.length} file(s) skipped:`, ...r.problems.map((p) => `  ${p.file}: ${p.reason}`))
       out.print(lines.join('\n'), { project: opened.path, ...r })
       return r.problems.length ? 3 : 0

@@ -35,7 +35,7 @@ export function readPromptConfig(store: ProjectStore): PromptConfig | null {
   try {
     return configSchema.parse(JSON.parse(raw))
   } catch (e) {
-    throw new ApiError('bad_input', `The project's prompt model registration is unreadable (${(e as Error).message.slice(0, 200)}); register it again with twinlight add-model.`)
+    throw new ApiError('bad_input', `The project's prompt model registration is unreadable (${(e as Error).message.slice(0, 200)}); add the prompt model again in the Models panel (Model → Models…; from a terminal: twinlight add-model).`)
   }
 }
 

@@ -63,7 +63,7 @@ export async function wandSelect(ws: Workstation, a: WandArgs): Promise<WandResu
 /** The engine for the project's registration (reopened when the registration changes). */
 async function engineFor(ws: Workstation): Promise<{ engine: PromptEngine; cfg: PromptConfig }> {
   const cfg = await currentRegistration(ws.project)
-  if (!cfg) throw new ApiError('conflict', 'No prompt model is registered in this project. Add one with `twinlight add-model <project> --sam-encoder E.onnx --sam-decoder D.onnx`.')
+  if (!cfg) throw new ApiError('conflict', 'No prompt model is registered in this project. Add a SAM/SAM2 pair or a model package in the Models panel (Model → Models…; from a terminal: twinlight add-model).')
   const s = ws.click
   const key = `${ws.project.path}|${cfg.kind}|${cfg.id}|${cfg.encoder}|${cfg.decoder}`
   if (!s.engine || s.engine.key !== key) {
@@ -123,7 +123,7 @@ export function embeddingState(ws: Workstation, imageId: number): EmbeddingState
 /** Replaces the background queue with these images (in order) and starts working on it. */
 export function prepareEmbeddings(ws: Workstation, imageIds: number[]): { queued: number; states: { imageId: number; state: EmbeddingState }[] } {
   const cfg = readPromptConfig(ws.project)
-  if (!cfg) throw new ApiError('conflict', 'No prompt model is registered in this project; embeddings need one (twinlight add-model).')
+  if (!cfg) throw new ApiError('conflict', 'No prompt model is registered in this project; embeddings need one. Add it in the Models panel (Model → Models…; from a terminal: twinlight add-model).')
   for (const id of imageIds) ws.project.images.get(id) // not_found for unknown ids, before anything is queued
   const s = ws.click
   // Everything not in memory is queued: absent ones are computed, ones on disk are read back into
@@ -185,7 +185,7 @@ const clamp = (v: number, n: number): number => Math.max(0, Math.min(n - 1, v))
 
 export function setPromptSource(ws: Workstation, source: PromptSource): PromptConfig {
   const cfg = readPromptConfig(ws.project)
-  if (!cfg) throw new ApiError('conflict', 'No prompt model is registered in this project (twinlight add-model).')
+  if (!cfg) throw new ApiError('conflict', 'No prompt model is registered in this project. Add one in the Models panel (Model → Models…; from a terminal: twinlight add-model).')
   const next = { ...cfg, source }
   writePromptConfig(ws.project, next)
   return next

@@ -57,7 +57,7 @@ export function classMapping(store: ProjectStore, manifest: ModelManifest): Uint
   throw new ApiError(
     'conflict',
     `Model ${manifest.id} predicts classes (${fmt(manifest.classes)}) that differ from this project's (${fmt(project)}). ` +
-      `Map them in Models (Model → Models…): a class mapping sends each model class to a project class or to none. Nothing was written.`
+      `Map them in the Models panel (Model → Models…): a class mapping sends each model class to a project class or to none. Nothing was written.`
   )
 }
 

@@ -125,6 +125,12 @@ export class ImagesRepo {
     return new Map(rows.map((r) => [r.id, r.split]))
   }
 
+  /** Content hashes of the images that have one (RGB + thermal bytes), for duplicate checks. */
+  contentHashes(): Set<string> {
+    const rows = this.db.prepare('SELECT content_hash AS h FROM images WHERE content_hash IS NOT NULL').all() as { h: string }[]
+    return new Set(rows.map((r) => r.h))
+  }
+
   /** Ids in browser order, for jobs that walk a filtered set. */
   ids(filter: ImageFilter, sort: ImageSort = 'name'): number[] {
     const w = where(filter)

@@ -96,7 +96,7 @@ export function acquireLock(projectPath: string): void {
   }
   const h = readHolder(file)
   const who = h ? `process ${h.pid} on ${h.host} (since ${h.startedAt})` : `another process (${file} is being written)`
-  throw new ApiError('conflict', `${projectPath} is already open for writing by ${who}. Close it there first, or open it read-only (twinlight info).`)
+  throw new ApiError('conflict', `${projectPath} is already open for writing by ${who}. Close it in that window or process first (to only read it, run twinlight info in a terminal).`)
 }
 
 /** Releases one hold; the file goes when the last store of this process closes. */

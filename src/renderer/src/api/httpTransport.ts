@@ -29,7 +29,7 @@ async function errorFrom(res: Response, method: string): Promise<ApiError> {
   }
   const err = (body as { error?: unknown } | null)?.error
   if (isApiErrorBody(err)) return ApiError.fromBody(err)
-  if (res.status === 401) return new ApiError('unauthorized', 'The access token was refused: open the URL that `twinlight serve` printed.')
+  if (res.status === 401) return new ApiError('unauthorized', 'The access token was refused: open the full address printed in the terminal where Twinlight was started.')
   return new ApiError('internal', `${method} failed with HTTP ${res.status}`)
 }
 
@@ -79,7 +79,7 @@ export function createHttpTransport(token: string): Transport {
           body: JSON.stringify(args ?? {})
         })
       } catch (e) {
-        throw new ApiError('internal', `Cannot reach the Twinlight server (${(e as Error).message}). Is \`twinlight serve\` still running?`)
+        throw new ApiError('internal', `Cannot reach the Twinlight server (${(e as Error).message}). Is the terminal that started Twinlight still running it?`)
       }
       if (!res.ok) throw await errorFrom(res, method)
       return res.json()

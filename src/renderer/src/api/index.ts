@@ -9,7 +9,7 @@ function pickTransport(): Transport {
   if (window.twinlight) return createIpcTransport(window.twinlight)
   const token = takeToken()
   if (token) return createHttpTransport(token)
-  connectionProblem = 'No access token in this page address. Open the full URL that `twinlight serve` (or `npm start`) printed.'
+  connectionProblem = 'No access token in this page address. Open the full address printed in the terminal where Twinlight was started (it carries the token).'
   return {
     kind: 'http',
     call: () => Promise.reject(new ApiError('unauthorized', connectionProblem!)),

@@ -16,6 +16,9 @@ export interface Command {
   run: () => unknown
 }
 
+/** Opens the import dialog (File → Import in the menu, the image browser's Import button). */
+export const FILE_IMPORT = 'file.import'
+
 // Shallow: buttons re-render when commands come and go, but entries stay the objects registered
 // (a deep proxy would break the identity check in the unregister function).
 const table = shallowReactive(new Map<string, Command>())

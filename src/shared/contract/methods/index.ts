@@ -8,6 +8,7 @@ import { projectMethods } from './project'
 import { promptMethods } from './prompt'
 import { trainingMethods } from './training'
 import { modelRegistryMethods } from './modelRegistry'
+import { folderMethods } from './folders'
 
 /**
  * The whole workstation API as one table. Electron IPC handlers, the preload bridge, the HTTP
@@ -24,7 +25,8 @@ export const methods = {
   ...trainingMethods,
   ...promptMethods,
   ...classMethods,
-  ...modelRegistryMethods
+  ...modelRegistryMethods,
+  ...folderMethods
 }
 
 export type Methods = typeof methods

@@ -10,20 +10,25 @@ import { trainingHandlers } from './training'
 import { promptHandlers } from './prompt'
 import { classHandlers } from './classes'
 import { modelRegistryHandlers } from './modelRegistry'
+import { folderHandlers } from './folders'
+import { withFolderAccess } from '../folderAccess'
 
 /** Every method of the contract, bound to one workstation. TypeScript checks none is missing. */
 export function allHandlers(ws: Workstation): HandlerTable {
   return {
-    ...projectHandlers(ws),
-    ...imageHandlers(ws),
-    ...annotationHandlers(ws),
-    ...jobHandlers(ws),
-    ...datasetHandlers(ws),
-    ...modelHandlers(ws),
-    ...trainingHandlers(ws),
-    ...promptHandlers(ws),
-    ...classHandlers(ws),
-    ...modelRegistryHandlers(ws),
+    ...withFolderAccess(ws, {
+      ...projectHandlers(ws),
+      ...imageHandlers(ws),
+      ...annotationHandlers(ws),
+      ...jobHandlers(ws),
+      ...datasetHandlers(ws),
+      ...modelHandlers(ws),
+      ...trainingHandlers(ws),
+      ...promptHandlers(ws),
+      ...classHandlers(ws),
+      ...modelRegistryHandlers(ws),
+      ...folderHandlers(ws)
+    }),
     [storageFile]: () => (ws.hasProject ? ws.project.path : null)
   }
 }

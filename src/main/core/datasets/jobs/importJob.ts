@@ -21,12 +21,15 @@ export interface ImportJobResult {
   format: string
   imported: number
   skipped: number
+  /** Images whose content the project already held (skipped). */
+  duplicates: number
   problems: { file: string; reason: string }[]
 }
 
 /**
  * Imports a dataset folder into the open project. Good files go in, each bad file is reported with
- * its name and reason; rerunning (or resuming) skips images already imported.
+ * its name and reason; rerunning (or resuming) skips images already imported, and images whose
+ * content the project already holds are skipped and counted (`duplicates`).
  */
 export async function runImport(ws: Workstation, ctx: Pick<JobContext<ImportParams>, 'params' | 'signal' | 'progress'>): Promise<ImportJobResult> {
   const store = ws.project
@@ -44,7 +47,7 @@ export async function runImport(ws: Workstation, ctx: Pick<JobContext<ImportPara
     )
     sink.flush()
     ws.hub.emit('project.changed', { path: store.path })
-    return { format: r.format, imported: sink.written, skipped: sink.skipped, problems: r.problems }
+    return { format: r.format, imported: sink.written, skipped: sink.skipped, duplicates: sink.duplicates, problems: r.problems }
   } catch (e) {
     sink.flush() // keep the finished part: a resumed import continues after it
     ws.hub.emit('project.changed', { path: store.path })

@@ -14,13 +14,17 @@ export const SPLIT_FILES_META = 'import.splitFiles'
  * Writes an import into the project: image rows (paths relative to the project file), labels as
  * `import` revisions (accepted ground truth) or as proposals to review. Rows are committed in
  * batches of 64 in one transaction each, so a crash keeps whole batches and a resumed import
- * skips what is already there.
+ * skips what is already there. An image whose RGB + thermal bytes the project already holds
+ * (same content hash, under any name or folder) is skipped and counted as a duplicate.
  */
 export class StoreSink implements ImportSink {
   private pending: { rec: ImportImageRecord; label?: ImportLabel }[] = []
   private readonly existing: Set<string>
+  private readonly hashes: Set<string>
   readonly problems: DatasetProblem[] = []
   skipped = 0
+  /** Images skipped because the project already holds the same content. */
+  duplicates = 0
   written = 0
 
   /** `dropLabels`: import images only (labels stay in the dataset folder, e.g. as ground truth for evaluation). */
@@ -29,6 +33,7 @@ export class StoreSink implements ImportSink {
     private readonly dropLabels = false
   ) {
     this.existing = new Set(store.images.splitAndNames().map((r) => `${r.split}/${r.name}`))
+    this.hashes = store.images.contentHashes()
   }
 
   setClasses(classes: ClassDef[]): void {
@@ -55,6 +60,11 @@ export class StoreSink implements ImportSink {
       this.skipped++
       return
     }
+    if (this.hashes.has(rec.contentHash)) {
+      this.duplicates++
+      return
+    }
+    this.hashes.add(rec.contentHash)
     this.pending.push(label && !this.dropLabels ? { rec, label } : { rec })
     if (this.pending.length >= BATCH) this.flush()
   }

@@ -102,7 +102,7 @@ export const useClickTool = defineStore('clickTool', {
     setMode(mode: ClickMode) {
       const ed = useEditor()
       if (mode === 'prompt' && !this.model) {
-        useNotify().info('No prompt model in this project', 'Register one with `twinlight add-model <project> --folder DIR` (a SAM/SAM2 pair or a model package). The thermal wand needs none.')
+        useNotify().info('No prompt model in this project', 'Click-to-segment needs a SAM/SAM2 pair or a model package added to this project (the Models panel of the image browser, Ctrl+Shift+M). The thermal wand needs none.')
         mode = 'wand'
       }
       ed.clickMode = mode
