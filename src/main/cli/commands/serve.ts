@@ -1,4 +1,5 @@
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { homedir } from 'node:os'
 import type { Command } from '../command'
 import { parse, intOption, str } from '../args'
@@ -16,10 +17,12 @@ export const serveCommand: Command = {
   usage,
   async run(argv, json) {
     const { values } = parse(argv, { port: { type: 'string' }, project: { type: 'string' }, 'data-dir': { type: 'string' }, 'data-root': { type: 'string', multiple: true } }, usage)
-    // The page may read and write only inside the home folder and the --data-root folders.
+    // The page may read and write only inside the home folder, the --data-root folders and the
+    // folder of the --project the operator named on the command line.
     const dataRoots = (values['data-root'] as unknown as string[] | undefined) ?? []
-    const s = openSession(str(values, 'data-dir') ?? defaultDataDir(), { folderRoots: new FolderRoots([homedir(), ...dataRoots]) })
     const project = str(values, 'project')
+    const projectRoot = project && existsSync(project) ? [dirname(resolve(project))] : []
+    const s = openSession(str(values, 'data-dir') ?? defaultDataDir(), { folderRoots: new FolderRoots([homedir(), ...dataRoots, ...projectRoot]) })
     if (project) await s.call('openProject', { path: project })
     const srv = await startServer(s.ws, { port: intOption(str(values, 'port'), 'port', 0, 0, 65535), staticDir: join(appRoot(), 'out', 'renderer') })
     if (json) process.stdout.write(JSON.stringify({ url: srv.url, port: srv.port, token: srv.token }) + '\n')
