@@ -43,7 +43,7 @@ describe('models panel and class mapping', () => {
     await until(async () => !['queued', 'running'].includes((await ok<{ state: string }>(srv, 'getJob', { id: refused.id })).state), 'unmapped pre-fill ends', 60_000)
     const failed = await ok<{ state: string; error: string }>(srv, 'getJob', { id: refused.id })
     assert.equal(failed.state, 'failed', JSON.stringify(failed))
-    assert.match(failed.error, /differ from this project's.*Map them in Models/)
+    assert.match(failed.error, /differ from this project.s.*Map them in the Models panel/)
 
     await page.getByTestId('open-models').click()
     const panel = page.getByTestId('models-panel')
