@@ -45,6 +45,7 @@ describe('models panel and class mapping', () => {
     assert.equal(failed.state, 'failed', JSON.stringify(failed))
     assert.match(failed.error, /differ from this project.s.*Map them in the Models panel/)
 
+    await page.getByTestId('file-menu').click()
     await page.getByTestId('open-models').click()
     const panel = page.getByTestId('models-panel')
     await panel.waitFor()
