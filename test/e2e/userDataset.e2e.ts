@@ -165,4 +165,26 @@ describe("a user's own PST900 dataset, end to end in the window", () => {
     assert.deepEqual([...new Set(data)].sort(), [0, BACKPACK, SURVIVOR], 'background, the painted Backpack and the mapped Survivor')
     assert.deepEqual(errors, [])
   })
+
+  test('dropping the folder onto the window opens the import dialog on its preview (Electron path stubbed)', async () => {
+    // Electron's preload gives a dropped File its path (webUtils.getPathForFile); browser mode has no
+    // such bridge, so after the page loaded over HTTP only `pathForFile` is stood in for it here.
+    const folder = join(dir, 'my-pst900')
+    // (A string, not a function: tsx would wrap a named arrow in a helper the page does not have.)
+    await page.evaluate(`window.twinlight = { pathForFile: (f) => (f instanceof File ? ${JSON.stringify(folder)} : '') }
+      const dt = new DataTransfer()
+      dt.items.add(new File(['x'], 'my-pst900'))
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))`)
+    await page.getByTestId('import-dialog').waitFor()
+    await page.getByTestId('preview-summary').waitFor({ timeout: 60_000 })
+    assert.equal(await page.getByTestId('import-preview').locator('.path').innerText(), folder)
+    assert.match(await page.getByTestId('preview-duplicates').innerText(), new RegExp(`${COUNT - 1} of these images are already in this project`))
+    assert.equal((await ok<{ imageCount: number }>(srv, 'getProject')).imageCount, COUNT - 1, 'a drop imports nothing by itself')
+    assert.equal(await page.getByTestId('preview-import').innerText(), 'Nothing new to import')
+    assert.equal(await page.getByTestId('preview-import').isDisabled(), true)
+    await screenshot(page, 'user-drop-preview')
+    await page.getByTestId('import-close').click()
+    await page.getByTestId('import-dialog').waitFor({ state: 'detached' })
+    assert.deepEqual(errors, [])
+  })
 })
