@@ -36,9 +36,15 @@ contextBridge.exposeInMainWorld('twinlight', {
   showInFolder(path: string): Promise<boolean> {
     return ipcRenderer.invoke(NATIVE_PREFIX + 'showInFolder', String(path))
   },
-  /** The filesystem path of a dropped File (a folder dropped onto the window), '' if it has none. */
+  /** The filesystem path of a dropped File (a folder dropped onto the window); '' for anything else. */
   pathForFile(file: File): string {
-    return webUtils.getPathForFile(file)
+    if (typeof File === 'undefined' || !(file instanceof File)) return ''
+    try {
+      const path = webUtils.getPathForFile(file)
+      return typeof path === 'string' ? path : ''
+    } catch {
+      return ''
+    }
   },
   /** The native folder dialog; resolves to the chosen folder, or null when cancelled. */
   pickFolder(title?: string): Promise<string | null> {

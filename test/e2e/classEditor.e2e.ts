@@ -1,11 +1,11 @@
 // A user's own class table (issue #18 item 1): from the empty start screen, build a 4-class table
 // (one ignore) in the new-project dialog, create the project, paint two classes with the brush,
 // rename one in the Classes dialog, merge two with the remap, check the pixels in the canvas and
-// the API, undo the merge and check they are back. Images are seeded with startImport through the
-// API (images only): the import dialog is another engineer's work in progress.
+// the API, undo the merge and check they are back. The images come from a folder-pairs dataset
+// (visible/ + infrared/, no labels) imported through the import dialog, which keeps the table.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -13,13 +13,31 @@ import { startServer, type ServeHandle } from './helpers/server'
 import { launchBrowser, newPage, screenshot } from './helpers/browser'
 import { labelMap, ok } from './helpers/api'
 import { layerPixel, strokeImage, until, waitSaved } from './helpers/viewer'
-import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
+import { encodeGrey8Png, encodeRgbPng } from '../../src/main/core/imaging/png'
 
 interface Cls {
   index: number
   name: string
   color: number[]
   ignore: boolean
+}
+
+/** A folder-pairs dataset: visible/NAME.png (RGB) and infrared/NAME.png (8-bit thermal), no labels. */
+async function writeFolderPairs(root: string, count: number, w: number, h: number): Promise<void> {
+  for (const f of ['visible', 'infrared']) mkdirSync(join(root, f), { recursive: true })
+  for (let k = 0; k < count; k++) {
+    const rgb = new Uint8Array(w * h * 3)
+    const th = new Uint8Array(w * h)
+    for (let i = 0; i < w * h; i++) {
+      const x = i % w
+      const y = Math.floor(i / w)
+      rgb.set([60 + ((x * 120) / w) | 0, 80 + 40 * k, 90 + ((y * 100) / h) | 0], i * 3)
+      th[i] = Math.abs(x - w / 2) < 20 && Math.abs(y - h / 2) < 40 ? 230 : 70 + ((y * 40) / h) | 0
+    }
+    const name = `pair_${k + 1}.png`
+    writeFileSync(join(root, 'visible', name), await encodeRgbPng(rgb, w, h))
+    writeFileSync(join(root, 'infrared', name), await encodeGrey8Png(th, w, h))
+  }
 }
 
 describe('class editor', () => {
@@ -31,8 +49,8 @@ describe('class editor', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'twinlight-class-editor-'))
-    await writeSyntheticDataset(join(dir, 'dataset'), { count: 2, seed: 5, width: 320, height: 240, compressionLevel: 1 })
-    srv = await startServer()
+    await writeFolderPairs(join(dir, 'pairs'), 2, 320, 240)
+    srv = await startServer({ dataRoots: [dir] })
     browser = await launchBrowser()
     ;({ page, errors } = await newPage(browser))
   })
@@ -85,8 +103,21 @@ describe('class editor', () => {
       [[0, 'void', true, [0, 0, 0]], [1, 'road', false, summary.classes[1]!.color], [2, 'car', false, [224, 32, 32]], [3, 'truck', false, [32, 64, 224]]]
     )
 
-    const job = await ok<{ id: number }>(srv, 'startImport', { dir: join(dir, 'dataset'), withoutLabels: true })
-    await until(async () => (await ok<{ state: string }>(srv, 'getJob', { id: job.id })).state === 'done', 'images imported', 60_000)
+    // Folder pairs through the import dialog: images only, so the project's own table stays.
+    await page.getByTestId('browser-empty-import').click()
+    await page.getByTestId(`folder-${dir}`).click()
+    await page.getByTestId('folder-pairs').click()
+    await page.getByTestId('folder-choose').click()
+    await page.getByTestId('preview-summary').waitFor({ timeout: 60_000 })
+    assert.equal(await page.getByTestId('preview-layout').inputValue(), 'folder-pairs')
+    assert.match(await page.getByTestId('preview-summary').innerText(), /2 image pairs/)
+    assert.match(await page.getByTestId('preview-no-labels').innerText(), /project keeps its classes/)
+    await screenshot(page, 'class-editor-pairs-preview')
+    await page.getByTestId('preview-import').click()
+    await page.getByTestId('import-finished').waitFor({ timeout: 60_000 })
+    assert.match(await page.getByTestId('import-summary').innerText(), /Imported 2 images/)
+    await page.getByTestId('import-done').click()
+    await until(async () => (await page.getByTestId('browser-count').innerText()) === '2 images', 'the grid lists the pairs')
     assert.equal((await ok<{ classes: Cls[] }>(srv, 'getProject')).classes.length, 4, 'the images-only import kept the table')
     await page.getByTestId('tile-1').dblclick()
     await until(async () => (await page.getByTestId('viewer').getAttribute('data-scale')) !== null, 'viewer laid out')

@@ -13,6 +13,7 @@ import { FolderRoots } from '../../src/main/core/datasets/folderRoots'
 import { createDispatcher, type CallOutcome } from '../../src/main/core/api/dispatcher'
 import { allHandlers } from '../../src/main/core/api/handlers'
 import type { FolderListing } from '../../src/shared/contract/methods/folders'
+import { startServer } from '../../src/main/server/server'
 
 let base = ''
 let root = ''
@@ -79,6 +80,27 @@ describe('folder browser', () => {
   it('refuses a symbolic link that leads out of the roots (real paths compared)', async () => {
     const msg = refused(await call('listFolders', { path: join(root, 'escape', 'secret') }))
     expect(msg).toContain(`really ${join(outside, 'secret')}`)
+  })
+
+  it('over HTTP (browser mode) each traversal answers 403 with the sentence', async () => {
+    const srv = await startServer(ws, { port: 0, staticDir: join(base, 'no-renderer') })
+    try {
+      const list = async (path: string) => {
+        const r = await fetch(`http://127.0.0.1:${srv.port}/api/listFolders`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-twinlight-token': srv.token }, body: JSON.stringify({ path }) })
+        return { status: r.status, message: ((await r.json()) as { error: { message: string } }).error.message }
+      }
+      for (const [path, sentence] of [
+        [`${root}/../outside`, /contains "\.\."/],
+        [outside, /outside the folders this server may use/],
+        [join(root, 'escape', 'secret'), `really ${join(outside, 'secret')}`]
+      ] as const) {
+        const r = await list(path)
+        expect(r.status, path).toBe(403)
+        expect(r.message, path).toMatch(sentence)
+      }
+    } finally {
+      await srv.close()
+    }
   })
 
   it('a --data-root that does not exist is refused with a sentence naming it', () => {

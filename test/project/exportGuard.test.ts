@@ -115,6 +115,23 @@ describe('export target guard', () => {
     for (const k of Object.keys(before)) if (k.startsWith('ds')) expect(after[k], k).toBe(before[k])
   })
 
+  it('a non-empty target without overwrite is refused before a job row is written (one sentence, no failed job)', async () => {
+    const { dir, ws, exportTo } = await setup()
+    const out = join(dir, 'mine')
+    mkdirSync(out)
+    writeFileSync(join(out, 'notes.txt'), 'keep me')
+    const jobsBefore = ws.project.jobs.list().length
+    const r = await exportTo(out, false)
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.code).toBe('conflict')
+      expect(r.error.message).toBe(`Export target ${out} exists and is not empty. Choose a new, empty folder, or replace an earlier Twinlight export there.`)
+    }
+    expect(ws.project.jobs.list().length).toBe(jobsBefore)
+    expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('keep me')
+    await ws.closeProject()
+  })
+
   it('after a kill between the two renames, an export without overwrite is refused before writing', async () => {
     const { dir, ws, exportTo } = await setup()
     const out = join(dir, 'out')

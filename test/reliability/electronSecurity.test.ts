@@ -133,6 +133,10 @@ describe('Electron hardening', () => {
     expect(rec.invoked).toEqual([{ channel: 'twinlight:getAppInfo', args: {} }])
     await (bridge.pickFolder as (t: string) => Promise<unknown>)('Choose a dataset folder')
     expect(rec.invoked[1]).toEqual({ channel: 'twinlight-dialog:pickFolder', args: 'Choose a dataset folder' })
+    // pathForFile answers only for a real File; anything else the page passes gets '' (no path, no throw).
+    const pathFor = bridge.pathForFile as (f: unknown) => string
+    expect(pathFor(new File(['x'], 'dataset'))).toBe('/dropped/folder')
+    for (const bad of [undefined, null, '/etc/passwd', { name: 'dataset', path: '/etc' }, new Blob(['x'])]) expect(pathFor(bad)).toBe('')
   })
 
   it('the page CSP forbids eval and remote scripts', () => {

@@ -92,7 +92,9 @@ export async function importDataset(dir: string, opts: ImportOptions, sink: Impo
   opts.onProgress?.({ phase: 'scan', done: 0, total: 0 })
   const index = await scanDataset(dir, { format: opts.format, pairs: opts.pairs, pst900ClassOrder: opts.pst900ClassOrder })
   const problems: DatasetProblem[] = [...index.problems]
-  await sink.setClasses(index.classes)
+  // A folder without label maps (e.g. folder pairs with no label folder) brings no pixel that depends
+  // on a class table: the layout's default table must not replace the project's own.
+  if (index.items.some((i) => i.labelPath !== undefined)) await sink.setClasses(index.classes)
   await sink.setSplitFiles?.({ format: index.format, root: index.root, splitFiles: index.splitFiles })
   for (const p of index.problems) await sink.addProblem?.(p)
   const ctx: LoadContext = { root: index.root, classes: index.classes, validValues: validValueTable(index.classes), pixelCheck: opts.pixelCheck }

@@ -95,7 +95,8 @@ export async function previewImport(path: string, opts: PreviewOptions = {}): Pr
     unknownLayout: null,
     total: index.items.length,
     splits: [...counts].map(([split, count]) => ({ split, count })),
-    classes: index.classes,
+    // No label maps in the folder: no table comes with it (the project keeps its own).
+    classes: index.items.some((i) => i.labelPath !== undefined) ? index.classes : [],
     samples: await Promise.all(picks.map(samplePair)),
     problems,
     checked: toCheck.length,

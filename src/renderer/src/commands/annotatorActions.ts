@@ -156,11 +156,14 @@ export async function acceptAndNext(): Promise<void> {
     return
   }
   try {
-    const res = await api.acceptImage({ imageId: ed.image.id })
+    const id = ed.image.id
+    const res = await api.acceptImage({ imageId: id })
     ed.status = res.status
     s.status = res.status
-    b.patchRow(ed.image.id, res.status)
-    const next = await api.nextUnreviewed({ after: ed.image.id, filter: b.filter, sort: b.sort })
+    b.patchRow(id, res.status)
+    const next = await api.nextUnreviewed({ after: id, filter: b.filter, sort: b.sort })
+    // The person may have left (Esc → browser) or opened another image meanwhile: stay where they are.
+    if (app.view !== 'annotator' || app.imageId !== id) return
     if (next) app.openImage(next.id)
     else {
       notify.info('All images reviewed', 'Nothing left to review in this filter.')

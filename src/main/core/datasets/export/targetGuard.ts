@@ -59,6 +59,10 @@ export function checkExportTarget(target: string, guard: ProtectedPaths, overwri
   for (const f of guard.referencedFiles) if (!dirs.has(dirname(f))) dirs.set(dirname(f), f)
   for (const [dir, file] of dirs) if (within(realPathOf(dir), t)) refuse(`contains ${file}, an image this project references`)
   checkOverwritable(target, overwrite)
+  // Judged here too (not only when the job writes), so the window shows one sentence and no failed job.
+  if (!overwrite && folderHasFiles(t)) {
+    throw new ApiError('conflict', `Export target ${target} exists and is not empty. Choose a new, empty folder, or replace an earlier Twinlight export there.`)
+  }
 }
 
 /** With overwrite, a non-empty target must be an earlier Twinlight export (it carries the marker). */
