@@ -113,8 +113,10 @@ export class ImagesRepo {
   list(offset: number, limit: number, filter: ImageFilter, sort: ImageSort): ImagePage {
     const w = where(filter)
     const total = (this.db.prepare(`SELECT count(*) AS n FROM images ${w.sql}`).get(...w.params) as { n: number }).n
-    const rows = this.db.prepare(`SELECT ${LIST_COLS} FROM images ${w.sql} ORDER BY ${ORDER[sort]} LIMIT ? OFFSET ?`).all(...w.params, limit, offset) as Row[]
-    return { total, offset, items: rows.map(toRow) }
+    // The page's ids first, then their columns: the proposal-version lookup runs for the page's rows only.
+    const ids = (this.db.prepare(`SELECT id FROM images ${w.sql} ORDER BY ${ORDER[sort]} LIMIT ? OFFSET ?`).all(...w.params, limit, offset) as { id: number }[]).map((r) => r.id)
+    const byId = new Map((this.db.prepare(`SELECT ${LIST_COLS} FROM images WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Row[]).map((r) => [r.id, r]))
+    return { total, offset, items: ids.map((id) => toRow(byId.get(id)!)) }
   }
 
   /** Every stored file path the images reference (rgb, thermal, raw thermal), as stored. */
