@@ -30,7 +30,7 @@ export function imageLines(store: ProjectStore, order: InfoOrder, limit: number)
 
 /** One line per version: the mean share of pixels corrected on the images accepted under it. */
 export function trendLines(points: CorrectionTrendPoint[]): string[] {
-  if (!points.some((p) => p.images > 0)) return ['correction trend: (no accepted images yet)']
+  if (!points.some((p) => p.images > 0)) return ['correction trend: (no image accepted in review yet)']
   return [
     'correction trend (mean share of pixels corrected per accepted image, by the version whose proposal it held):',
     ...points.map((p) => `  ${p.versionId ?? '-'} ${p.name}${p.active ? ' (active)' : ''}: ${p.meanCorrectedShare === null ? 'no accepted images' : `${(p.meanCorrectedShare * 100).toFixed(1)}% of ${p.images} image${p.images === 1 ? '' : 's'}`}`)
