@@ -1,8 +1,8 @@
 /**
- * bench/effort: what the uncertainty-first order and the correction trend cost on a 100,000-image
+ * bench/order: what the uncertainty-first order and the correction trend cost on a 100,000-image
  * project (issue #20 items 2, 3): half the images hold a proposal of the active version, a quarter
  * one of an older version, a quarter none; 5,000 are accepted with recorded corrections.
- * Run: npx tsx bench/effort/bench.ts [--rows 100000]  → bench/results/effort.json
+ * Run: npx tsx bench/order/bench.ts [--rows 100000]  → bench/results/order.json
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -73,5 +73,5 @@ const result = {
   date: new Date().toISOString()
 }
 mkdirSync('bench/results', { recursive: true })
-writeFileSync('bench/results/effort.json', JSON.stringify(result, null, 2) + '\n')
+writeFileSync('bench/results/order.json', JSON.stringify(result, null, 2) + '\n')
 console.log(JSON.stringify(result, null, 2))
