@@ -51,6 +51,8 @@ export interface ImageRow {
   thermalBitDepth: 8 | 16
   /** Mean model confidence of the latest proposal, null before pre-fill. */
   confidence: number | null
+  /** Model version of that proposal (null: none, or a proposal without a version). */
+  proposalVersionId: number | null
 }
 
 export interface ImagePage {

@@ -1,18 +1,21 @@
 import type { Command } from '../command'
-import { parse } from '../args'
+import { intOption, parse, str } from '../args'
 import { ProjectStore } from '../../core/store/projectStore'
 import { liveLockHolder } from '../../core/store/projectLock'
 import { makeOut } from '../output'
 import { ApiError } from '@shared/contract/errors'
+import { imageLines, parseOrder, trendLines } from './infoImages'
 
-const usage = 'twinlight info <project.twinlight> [--json]'
+const usage = 'twinlight info <project.twinlight> [--order name|uncertainty] [--limit N] [--json]'
 
 export const infoCommand: Command = {
   name: 'info',
-  summary: 'Show a project: classes, image counts per status and split, models, jobs.',
+  summary: 'Show a project: classes, image counts per status and split, models, correction trend, jobs; --order lists images.',
   usage,
   async run(argv, json) {
-    const { positionals } = parse(argv, {}, usage)
+    const { values, positionals } = parse(argv, { order: { type: 'string' }, limit: { type: 'string' } }, usage)
+    const order = parseOrder(str(values, 'order'))
+    const limit = intOption(values.limit, 'limit', 20, 1, 100_000)
     if (positionals.length !== 1) throw new ApiError('invalid_argument', `info needs one project file.\nUsage: ${usage}`)
     const store = ProjectStore.open(positionals[0]!, { recover: false })
     try {
@@ -22,15 +25,19 @@ export const infoCommand: Command = {
       const orphaned = liveLockHolder(store.path) === null
       const jobs = store.jobs.list(10).map((j) => (orphaned && (j.state === 'running' || j.state === 'queued') ? { ...j, state: 'interrupted' as const } : j))
       const models = store.models.list()
+      const trend = store.effort.correctionTrend()
+      const listed = order ? imageLines(store, order, limit) : null
       const lines = [
         `${s.name}  (${s.path})`,
         `schema ${s.schemaVersion}, ${s.imageCount} images: ${Object.entries(s.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`,
         `splits: ${s.splits.join(', ') || '(none)'}`,
         `classes (${s.classes.length}): ${s.classes.map((c) => `${c.index} ${c.name}${c.ignore ? ' (ignore)' : ''}`).join(', ')}`,
         `models: ${models.length ? models.map((m) => `${m.id} ${m.name}${s.activeModel?.id === m.id ? ' (active)' : ''}`).join(', ') : '(none)'}`,
-        `jobs: ${jobs.length ? jobs.map((j) => `${j.id} ${j.kind} ${j.state} ${j.done}/${j.total}`).join('; ') : '(none)'}`
+        ...trendLines(trend),
+        `jobs: ${jobs.length ? jobs.map((j) => `${j.id} ${j.kind} ${j.state} ${j.done}/${j.total}`).join('; ') : '(none)'}`,
+        ...(listed?.lines ?? [])
       ]
-      makeOut(json).print(lines.join('\n'), { ...s, models, jobs })
+      makeOut(json).print(lines.join('\n'), { ...s, models, correctionTrend: trend, jobs, ...(listed ? { order, images: listed.items } : {}) })
       return 0
     } finally {
       store.close()

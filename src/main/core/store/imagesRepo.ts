@@ -22,7 +22,7 @@ export interface ImageFilter {
   classPresent?: number
   search?: string
 }
-export type ImageSort = 'name' | 'confidence_asc' | 'confidence_desc' | 'status'
+export type ImageSort = 'name' | 'confidence_asc' | 'confidence_desc' | 'status' | 'uncertainty'
 
 interface Row {
   id: number
@@ -33,6 +33,7 @@ interface Row {
   height: number
   thermal_bits: 8 | 16
   confidence: number | null
+  proposal_version: number | null
 }
 interface FullRow extends Row {
   rgb_path: string
@@ -46,7 +47,14 @@ interface FullRow extends Row {
   has_annotation: number
 }
 
-const LIST_COLS = 'id, name, split, status, width, height, thermal_bits, confidence'
+/** The model version of an image's newest proposal (the one `images.confidence` was taken from). */
+const PROPOSAL_VERSION = '(SELECT p.model_version_id FROM proposals p WHERE p.image_id = images.id ORDER BY p.id DESC LIMIT 1)'
+/**
+ * Uncertainty-first: 0 = the newest proposal is the active version's, 1 = it came from another
+ * version (its confidence is stale: sorted after, still least confident first), 2 = no proposal.
+ */
+const UNCERTAINTY_GROUP = `CASE WHEN confidence IS NULL THEN 2 WHEN ${PROPOSAL_VERSION} IS (SELECT m.id FROM models m WHERE m.active = 1) THEN 0 ELSE 1 END`
+const LIST_COLS = `id, name, split, status, width, height, thermal_bits, confidence, ${PROPOSAL_VERSION} AS proposal_version`
 /**
  * Sort keys as SQL expressions, so "the next image after X in this order" is one indexed-range
  * query (row-value comparison) instead of a scan. Confidence is in [0,1]; images without a
@@ -56,12 +64,13 @@ const KEYS: Record<ImageSort, string[]> = {
   name: ['name', 'id'],
   status: ['status', 'name', 'id'],
   confidence_asc: ['coalesce(confidence, 2)', 'id'],
-  confidence_desc: ['-coalesce(confidence, -1)', 'id']
+  confidence_desc: ['-coalesce(confidence, -1)', 'id'],
+  uncertainty: [UNCERTAINTY_GROUP, 'coalesce(confidence, 2)', 'name', 'id']
 }
 const ORDER = Object.fromEntries(Object.entries(KEYS).map(([k, v]) => [k, v.join(', ')])) as Record<ImageSort, string>
 
 function toRow(r: Row): ImageRow {
-  return { id: r.id, name: r.name, split: r.split, status: r.status, width: r.width, height: r.height, thermalBitDepth: r.thermal_bits, confidence: r.confidence }
+  return { id: r.id, name: r.name, split: r.split, status: r.status, width: r.width, height: r.height, thermalBitDepth: r.thermal_bits, confidence: r.confidence, proposalVersionId: r.proposal_version }
 }
 
 function where(f: ImageFilter): { sql: string; params: unknown[] } {
@@ -104,8 +113,10 @@ export class ImagesRepo {
   list(offset: number, limit: number, filter: ImageFilter, sort: ImageSort): ImagePage {
     const w = where(filter)
     const total = (this.db.prepare(`SELECT count(*) AS n FROM images ${w.sql}`).get(...w.params) as { n: number }).n
-    const rows = this.db.prepare(`SELECT ${LIST_COLS} FROM images ${w.sql} ORDER BY ${ORDER[sort]} LIMIT ? OFFSET ?`).all(...w.params, limit, offset) as Row[]
-    return { total, offset, items: rows.map(toRow) }
+    // The page's ids first, then their columns: the proposal-version lookup runs for the page's rows only.
+    const ids = (this.db.prepare(`SELECT id FROM images ${w.sql} ORDER BY ${ORDER[sort]} LIMIT ? OFFSET ?`).all(...w.params, limit, offset) as { id: number }[]).map((r) => r.id)
+    const byId = new Map((this.db.prepare(`SELECT ${LIST_COLS} FROM images WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as Row[]).map((r) => [r.id, r]))
+    return { total, offset, items: ids.map((id) => toRow(byId.get(id)!)) }
   }
 
   /** Every stored file path the images reference (rgb, thermal, raw thermal), as stored. */
@@ -140,7 +151,7 @@ export class ImagesRepo {
   get(id: number): ImageDetail & { thermalChannel: number | null; thermalRawPath: string | null; contentHash: string | null } {
     const r = this.db
       .prepare(
-        `SELECT i.*, EXISTS(SELECT 1 FROM proposals p WHERE p.image_id = i.id) AS has_proposal,
+        `SELECT i.*, EXISTS(SELECT 1 FROM proposals p WHERE p.image_id = i.id) AS has_proposal, ${PROPOSAL_VERSION.replace('images.id', 'i.id')} AS proposal_version,
                 EXISTS(SELECT 1 FROM annotations a WHERE a.image_id = i.id) AS has_annotation
          FROM images i WHERE i.id = ?`
       )

@@ -13,6 +13,7 @@ import { TrainingRecordsRepo } from './trainingRecordsRepo'
 import { ClassMapsRepo } from './classMapsRepo'
 import { ClassTable } from './classTable'
 import { ClassesRepo } from './classesRepo'
+import { EffortRepo } from './effortRepo'
 
 /**
  * One open project file. Repositories share the connection, which stays private: code outside
@@ -29,6 +30,7 @@ export class ProjectStore {
   readonly trainingRecords: TrainingRecordsRepo
   readonly classMaps: ClassMapsRepo
   readonly classEdits: ClassesRepo
+  readonly effort: EffortRepo
   readonly dir: string
   private readonly classTable: ClassTable
 
@@ -43,6 +45,7 @@ export class ProjectStore {
     this.trainingRecords = new TrainingRecordsRepo(db)
     this.classMaps = new ClassMapsRepo(db)
     this.classEdits = new ClassesRepo(db, this.annotations)
+    this.effort = new EffortRepo(db)
   }
 
   static create(path: string, opts: { name?: string; classes: ClassInfo[] }): ProjectStore {

@@ -4,7 +4,7 @@ import type { ImageRow, ImageStatus } from '@shared/contract'
 import { api } from '../api'
 import { useNotify } from './notify'
 
-export type Sort = 'name' | 'confidence_asc' | 'confidence_desc' | 'status'
+export type Sort = 'name' | 'confidence_asc' | 'confidence_desc' | 'status' | 'uncertainty'
 export type ThumbMode = 'rgb' | 'thermal' | 'blend'
 const PAGE = 200
 

@@ -13,7 +13,11 @@ export const imageFilter = z
   })
   .strict()
 
-export const imageSort = z.enum(['name', 'confidence_asc', 'confidence_desc', 'status'])
+/**
+ * `uncertainty`: lowest mean confidence of the active version's proposal first, ties by name;
+ * images whose proposal came from another version follow, then images without one (docs/effort.md).
+ */
+export const imageSort = z.enum(['name', 'confidence_asc', 'confidence_desc', 'status', 'uncertainty'])
 
 export const imageMethods = {
   /** One page of the image browser. */

@@ -9,6 +9,7 @@ import { promptMethods } from './prompt'
 import { trainingMethods } from './training'
 import { modelRegistryMethods } from './modelRegistry'
 import { folderMethods } from './folders'
+import { effortMethods } from './effort'
 
 /**
  * The whole workstation API as one table. Electron IPC handlers, the preload bridge, the HTTP
@@ -26,7 +27,8 @@ export const methods = {
   ...promptMethods,
   ...classMethods,
   ...modelRegistryMethods,
-  ...folderMethods
+  ...folderMethods,
+  ...effortMethods
 }
 
 export type Methods = typeof methods

@@ -11,6 +11,7 @@ import { promptHandlers } from './prompt'
 import { classHandlers } from './classes'
 import { modelRegistryHandlers } from './modelRegistry'
 import { folderHandlers } from './folders'
+import { effortHandlers } from './effort'
 import { withFolderAccess } from '../folderAccess'
 
 /** Every method of the contract, bound to one workstation. TypeScript checks none is missing. */
@@ -27,7 +28,8 @@ export function allHandlers(ws: Workstation): HandlerTable {
       ...promptHandlers(ws),
       ...classHandlers(ws),
       ...modelRegistryHandlers(ws),
-      ...folderHandlers(ws)
+      ...folderHandlers(ws),
+      ...effortHandlers(ws)
     }),
     [storageFile]: () => (ws.hasProject ? ws.project.path : null)
   }
