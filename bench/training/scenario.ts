@@ -13,9 +13,8 @@ import { createWorkstation } from '../../src/main/core/app'
 import type { Workstation } from '../../src/main/core/workstation'
 import { classPreset } from '../../src/main/core/classPresets'
 import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
-import { decodeAdapter } from '../../src/main/core/models/versions/adapterFormat'
+import { decodeAdapter } from '@shared/adapter'
 import { evaluateVariants, iouTable, type IouTable } from '../../src/main/core/training/evaluate'
-import { fromStored } from '../../src/main/core/training/trainJob'
 import { modelOutputs } from '../../src/main/core/training/modelOutputs'
 import { getReport } from '../../src/main/core/training/versions'
 import { loadGate } from '../../src/main/core/models/versions/adapterGate'
@@ -152,7 +151,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     log(`fine-tune: ${fineTune.toFixed(1)} s wall (features ${report.timings.loadMs} ms, train ${report.timings.trainMs} ms, eval ${report.timings.evalMs} ms)`)
 
     t0 = performance.now()
-    const candidate = fromStored(decodeAdapter(store.models.adapter(r.modelVersionId)!))
+    const candidate = decodeAdapter(store.models.adapter(r.modelVersionId)!)
     const [pc, cc] = await evaluateVariants(store, modelOutputs(ws, store.models.get(baseId)), plain, [null, { weights: candidate, gate: loadGate(store, r.modelVersionId) }])
     const evaluateUnshifted = secs(t0)
     const names = new Map(store.classes().map((c) => [c.index, c.name]))

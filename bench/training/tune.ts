@@ -14,7 +14,8 @@ import { modelOutputs } from '../../src/main/core/training/modelOutputs'
 import { buildPool, defaultPoolOptions } from '../../src/main/core/training/dataset'
 import { evaluateVariants, iouTable } from '../../src/main/core/training/evaluate'
 import { Trainer, defaultTrainConfig } from '../../src/main/core/training/trainLoop'
-import type { ModelOutputs, OutputsSource } from '../../src/main/core/training/outputs'
+import type { OutputsSource } from '../../src/main/core/training/outputs'
+import type { ModelOutputs } from '../../src/main/core/models/features/features'
 import { rawDb } from '../../src/main/core/store/rawDb'
 
 const { values, positionals } = parseArgs({ options: { model: { type: 'string' }, work: { type: 'string' }, data: { type: 'string' }, plain: { type: 'string' }, eval: { type: 'string', default: '100' } }, allowPositionals: true })

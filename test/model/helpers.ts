@@ -2,7 +2,7 @@
  * Test-side helpers for model packages: float32 fixture reading, the manifest's input
  * normalisation (float32 op by op, matching model/package.py's normalise_u8 bit for bit), and the
  * LoRA adapter update on the classifier over `features`: Δlogits = B·A·features.
- * The production adapter lives in src/main/core/training; this is the reference the tests use.
+ * The production adapter lives in src/shared/adapter; this is the independent reference the tests use.
  */
 import { readFileSync } from 'node:fs'
 import type { ModelManifest } from '@shared/modelPackage'

@@ -12,7 +12,7 @@ import { computeOutputs } from '../../src/main/core/models/features/features'
 import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
 import { disposeTestWorkstations } from '../helpers/workstation'
 import { FeatureCache } from '../../src/main/core/models/features/featureCache'
-import { encodeAdapter, zeroAdapter } from '../../src/main/core/models/versions/adapterFormat'
+import { encodeAdapter, zeroAdapter } from '@shared/adapter'
 
 const tmp = useTmp()
 afterAll(() => disposeTestWorkstations())

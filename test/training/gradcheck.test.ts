@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addAdapterDelta, lossAndGrad, type PixelBatch } from '../../src/main/core/training/adapterMath'
+import { applyAdapter, lossAndGrad, type PixelBatch } from '@shared/adapter'
 import { Prng } from '../../src/main/core/training/prng'
 
 function randomCase(seed: number, n: number, c: number, d: number, rank: number) {
@@ -63,7 +63,7 @@ describe('adapter gradient', () => {
     const hw = 12
     const logits = Float32Array.from({ length: 5 * hw }, (_, i) => Math.sin(i))
     const before = logits.slice()
-    addAdapterDelta(logits, Float32Array.from({ length: 8 * hw }, (_, i) => Math.cos(i)), hw, { rank: 2, c: 5, d: 8, a: Float32Array.from(a), b: new Float32Array(10) })
+    applyAdapter(logits, Float32Array.from({ length: 8 * hw }, (_, i) => Math.cos(i)), { c: 5, d: 8, h: 1, w: hw }, { rank: 2, c: 5, d: 8, scale: 1, a: Float32Array.from(a), b: new Float32Array(10) })
     expect(Array.from(logits)).toEqual(Array.from(before))
   })
 
@@ -74,7 +74,7 @@ describe('adapter gradient', () => {
     const b = Float32Array.from({ length: c * rank }, () => rng.normal())
     const f = Float32Array.from({ length: d * hw }, () => rng.normal())
     const logits = new Float32Array(c * hw)
-    addAdapterDelta(logits, f, hw, { rank, c, d, a, b })
+    applyAdapter(logits, f, { c, d, h: 1, w: hw }, { rank, c, d, scale: 1, a, b })
     for (let p = 0; p < hw; p++)
       for (let k = 0; k < c; k++) {
         let want = 0

@@ -9,7 +9,8 @@ import type { ClassInfo } from '@shared/contract/types'
 import { testWorkstation } from '../helpers/workstation'
 import type { Workstation } from '../../src/main/core/workstation'
 import { Prng } from '../../src/main/core/training/prng'
-import type { ModelOutputs, OutputsSource } from '../../src/main/core/training/outputs'
+import type { OutputsSource } from '../../src/main/core/training/outputs'
+import type { ModelOutputs } from '../../src/main/core/models/features/features'
 
 export const C = 4
 export const D = 8

@@ -8,8 +8,7 @@ import { useTmp } from '../helpers/tmp'
 import { syntheticProject } from './synthetic'
 import { fitGate, gateAllows, GATE_MIN_RADIUS, imageDescriptor, loadGate } from '../../src/main/core/models/versions/adapterGate'
 import { evaluateVariants } from '../../src/main/core/training/evaluate'
-import { fromStored } from '../../src/main/core/training/trainJob'
-import { decodeAdapter } from '../../src/main/core/models/versions/adapterFormat'
+import { decodeAdapter } from '@shared/adapter'
 import type { Workstation } from '../../src/main/core/workstation'
 import type { OutputsSource } from '../../src/main/core/training/outputs'
 
@@ -145,7 +144,7 @@ describe('domain gate', () => {
     expect(report.gate!.radius).toBeGreaterThanOrEqual(report.gate!.trainMax)
     const store = ws.project
     const gate = loadGate(store, r.modelVersionId)!
-    const weights = fromStored(decodeAdapter(store.models.adapter(r.modelVersionId)!))
+    const weights = decodeAdapter(store.models.adapter(r.modelVersionId)!)
     const [base, gated, ungated] = await evaluateVariants(store, (await syntheticSourceOf(ws)), plain, [null, { weights, gate }, { weights, gate: null }])
     expect(gated!.applied).toBe(0)
     expect(ungated!.applied).toBe(plain.length)

@@ -20,7 +20,7 @@ import { modelImageSource, type ModelImageSource } from '../models/pixels/imageI
 import { allocSlot, type InputSlot } from '../models/pixels/preprocess'
 import { resolveVersion } from '../models/versions/modelVersions'
 import { classMapping } from './classMap'
-import { applyAdapter } from '../models/versions/adapter'
+import { applyAdapter } from '@shared/adapter'
 import { gateAllows } from '../models/versions/adapterGate'
 import { regionSkipClasses } from './regions'
 import { StageWorkerCrash, type StageRunner } from './prefillPool'

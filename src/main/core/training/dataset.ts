@@ -6,7 +6,8 @@
 import type { ProjectStore } from '../store/projectStore'
 import { ApiError } from '@shared/contract/errors'
 import { hashInts, Prng } from './prng'
-import { classSpace, frameOf, NO_CLASS, type ModelOutputs, type OutputsSource } from './outputs'
+import { classSpace, frameOf, NO_CLASS, type OutputsSource } from './outputs'
+import type { ModelOutputs } from '../models/features/features'
 import { validOutputExtent, type Frame } from '../models/pixels/geometry'
 import type { TrainingPool } from './trainLoop'
 

@@ -8,7 +8,7 @@ import { ApiError } from '@shared/contract/errors'
 import type { ProjectStore } from '../store/projectStore'
 import { validOutputExtent, type Frame } from '../models/pixels/geometry'
 import { axis, blendRows } from '../models/pixels/postprocess'
-import { addAdapterDelta, type AdapterWeights } from './adapterMath'
+import { applyAdapter, type Adapter } from '@shared/adapter'
 import { classSpace, frameOf, type OutputsSource } from './outputs'
 import { gateAllows, type AdapterGate } from '../models/versions/adapterGate'
 
@@ -112,7 +112,7 @@ export function iouTable(conf: Confusion): IouTable {
 }
 
 /** One model to score: an adapter (null = the base package alone) and its domain gate. */
-export type EvalVariant = { weights: AdapterWeights | null; gate: AdapterGate | null } | null
+export type EvalVariant = { weights: Adapter | null; gate: AdapterGate | null } | null
 
 export interface VariantScores {
   conf: Confusion
@@ -142,7 +142,7 @@ export async function evaluateVariants(store: ProjectStore, source: OutputsSourc
       if (!v?.weights || !gateAllows(v.gate, o.features, o.d, o.h, o.w, o.frame)) return o.logits
       out![i]!.applied++
       const logits = o.logits.slice(0, o.c * hw)
-      addAdapterDelta(logits, o.features, hw, v.weights)
+      applyAdapter(logits, o.features, o, v.weights)
       return logits
     })
     argmaxAtImageSize(maps, o, frameOf(o, ann.width, ann.height), o.classMap).forEach((labels, i) => accumulate(out![i]!.conf, labels, ann.labels))

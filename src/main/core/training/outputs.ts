@@ -1,19 +1,13 @@
 /**
  * What training and evaluation need from the model layer, per image: the base package's logits
  * [C, h, w] (no adapter applied) and the per-pixel features [D, h, w] the final classifier reads,
- * at the model's output resolution, plus how that grid maps onto the image. The inference layer's
+ * at the model's output resolution, plus how that grid maps onto the image (ModelOutputs, the
+ * inference layer's type, with frame and classMap filled in). The inference layer's
  * computeOutputs (feature cache, fp16 on disk) provides them in the app; tests provide synthetic ones.
  */
 import type { ClassInfo } from '@shared/contract/types'
 import type { Frame } from '../models/pixels/geometry'
-import type { CachedOutputs } from '../models/features/featureCache'
-
-export interface ModelOutputs extends CachedOutputs {
-  /** Where the image sits in the model's input (padding policy); absent: the grid is the whole image. */
-  frame?: Frame
-  /** Model class index → project class index; absent or null: identical indices. */
-  classMap?: Uint8Array | null
-}
+import type { ModelOutputs } from '../models/features/features'
 
 export interface OutputsSource {
   /** Base-package outputs for one image of the open project. */

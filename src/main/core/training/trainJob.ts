@@ -8,9 +8,8 @@ import type { ModelVersionInfo } from '@shared/contract/types'
 import type { Workstation } from '../workstation'
 import type { ProjectStore } from '../store/projectStore'
 import type { JobContext } from '../jobs/runner'
-import { decodeAdapter, encodeAdapter, type Adapter } from '../models/versions/adapterFormat'
+import { decodeAdapter, encodeAdapter, type Adapter } from '@shared/adapter'
 import { ensureBaseModel } from '../models/versions/modelVersions'
-import type { AdapterWeights } from './adapterMath'
 import { buildPool, defaultPoolOptions, splitAccepted, type DataSplit } from './dataset'
 import { evaluateVariants, iouTable } from './evaluate'
 import type { OutputsSource } from './outputs'
@@ -36,16 +35,8 @@ export type OutputsFactory = (ws: Workstation, base: ModelVersionInfo) => Output
 export interface TrainingPlan {
   active: ModelVersionInfo
   base: ModelVersionInfo
-  parentAdapter: AdapterWeights | null
+  parentAdapter: Adapter | null
   split: DataSplit
-}
-
-/** Adapter tensors as stored (models/versions/adapterFormat) ↔ as trained (scale folded into B). */
-export function fromStored(ad: Adapter): AdapterWeights {
-  return { rank: ad.rank, c: ad.c, d: ad.d, a: ad.a, b: ad.scale === 1 ? ad.b : ad.b.map((v) => v * ad.scale) }
-}
-export function toStored(w: AdapterWeights): Adapter {
-  return { rank: w.rank, c: w.c, d: w.d, scale: 1, a: w.a, b: w.b }
 }
 
 /**
@@ -72,7 +63,7 @@ export async function planTraining(store: ProjectStore, opts: { registerBase?: b
   if (!active) throw new ApiError('conflict', 'No model is active in this project: add a model and pre-fill before fine-tuning.')
   const base = baseOf(store, active)
   const blob = active.kind === 'adapter' ? store.models.adapter(active.id) : null
-  return { active, base, parentAdapter: blob && blob.length ? fromStored(decodeAdapter(blob, `adapter of model version ${active.id}`)) : null, split }
+  return { active, base, parentAdapter: blob && blob.length ? decodeAdapter(blob, `adapter of model version ${active.id}`) : null, split }
 }
 
 function cancelledError(): ApiError {
@@ -150,7 +141,7 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
   ct.perClass.forEach((v, k) => v !== null && (metrics[`iou.${classes.find((c) => c.index === k)?.name ?? k}`] = v))
   const curve: LossPoint[] = trained.curve
   const id = store.transaction(() => {
-    const newId = store.models.add({ name: nextVersionName(store, base), kind: 'adapter', parentId: active.id, packagePath: base.packagePath, adapter: encodeAdapter(toStored(trained.weights)), metrics })
+    const newId = store.models.add({ name: nextVersionName(store, base), kind: 'adapter', parentId: active.id, packagePath: base.packagePath, adapter: encodeAdapter(trained.weights), metrics })
     const report: TrainingReport = {
       modelVersionId: newId, parentId: active.id, baseId: base.id, createdAt: new Date().toISOString(), rank, steps, batch: cfg.batch, seed,
       trainImages: split.train.length, heldOutImages: split.heldOut.length, heldOutRule: split.heldOutRule,

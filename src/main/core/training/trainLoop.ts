@@ -5,7 +5,7 @@
  * on the main thread between event-loop turns. No Node imports.
  */
 import { AdamW } from './optimizer'
-import { initAdapter, lossAndGrad, makeScratch, type AdapterWeights, type PixelBatch, type Scratch } from './adapterMath'
+import { initAdapter, lossAndGrad, makeScratch, unitScale, type Adapter, type PixelBatch, type Scratch } from '@shared/adapter'
 import { Prng } from './prng'
 
 /** Labelled pixels gathered from the accepted images, pixel-major. */
@@ -112,7 +112,7 @@ function search(cum: Float64Array, x: number): number {
 
 /** Runs steps in chunks; holds the weights, the optimiser state and the loss curve. */
 export class Trainer {
-  readonly weights: AdapterWeights
+  readonly weights: Adapter
   readonly curve: LossPoint[] = []
   step = 0
   private readonly rng: Prng
@@ -128,12 +128,13 @@ export class Trainer {
   private intervalSteps = 0
   lastLoss = NaN
 
-  constructor(private readonly pool: TrainingPool, readonly cfg: TrainConfig, init?: AdapterWeights | null) {
+  constructor(private readonly pool: TrainingPool, readonly cfg: TrainConfig, init?: Adapter | null) {
     if (pool.n === 0) throw new Error('No labelled pixels to train on.')
     this.rng = new Prng(cfg.seed)
     const fresh = initAdapter(cfg.rank, pool.c, pool.d, this.rng)
     const usable = init && init.rank === cfg.rank && init.c === pool.c && init.d === pool.d
-    this.weights = usable ? { ...init, a: Float32Array.from(init.a), b: Float32Array.from(init.b) } : fresh
+    // The gradient is taken with scale 1: a parent's stored scale is folded into B.
+    this.weights = usable ? unitScale(init) : fresh
     this.sampler = new BalancedSampler(pool, cfg.balance)
     const opt = { lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: cfg.weightDecay }
     this.optA = new AdamW(this.weights.a.length, opt)

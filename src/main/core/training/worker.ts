@@ -2,17 +2,17 @@
  * Worker-thread entry of the adapter trainer. Receives the pool, the config and the starting
  * adapter through workerData (buffers transferred, not copied), runs the steps, posts progress at
  * most ~10 times a second and the final weights once. Cancel = the parent terminates the thread.
- * Imports only relative, Node-free modules so it loads under tsx, vitest and the built bundle alike.
+ * Imports only Node-free modules (relative ones and @shared) so it loads under tsx, vitest and the built bundle alike.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { Trainer, type TrainConfig, type TrainingPool } from './trainLoop'
-import type { AdapterWeights } from './adapterMath'
+import type { Adapter } from '@shared/adapter'
 import type { WorkerMessage } from './workerProtocol'
 
 interface Input {
   pool: TrainingPool
   cfg: TrainConfig
-  init: AdapterWeights | null
+  init: Adapter | null
 }
 
 function main(): void {

@@ -8,7 +8,7 @@
  */
 import { ApiError } from '@shared/contract/errors'
 import { Trainer, type LossPoint, type TrainConfig, type TrainingPool } from './trainLoop'
-import type { AdapterWeights } from './adapterMath'
+import type { Adapter } from '@shared/adapter'
 import type { WorkerMessage } from './workerProtocol'
 import { stageWorkerEntry, startWorker, type StageWorkerEntry } from '../models/runtime/workerEntry'
 
@@ -21,7 +21,7 @@ export interface TrainProgress {
 }
 
 export interface TrainOutcome {
-  weights: AdapterWeights
+  weights: Adapter
   curve: LossPoint[]
   /** Where the loop ran. */
   mode: 'worker' | 'inline'
@@ -36,13 +36,13 @@ export interface TrainRunOptions {
 
 const cancelled = () => new ApiError('cancelled', 'Training cancelled; the active model is unchanged.')
 
-export async function trainAdapter(pool: TrainingPool, cfg: TrainConfig, init: AdapterWeights | null, opts: TrainRunOptions = {}): Promise<TrainOutcome> {
+export async function trainAdapter(pool: TrainingPool, cfg: TrainConfig, init: Adapter | null, opts: TrainRunOptions = {}): Promise<TrainOutcome> {
   if (opts.signal?.aborted) throw cancelled()
   const entry = opts.inline ? null : stageWorkerEntry('./worker.ts', 'training-worker', import.meta.url)
   return entry ? inWorker(entry, pool, cfg, init, opts) : inline(pool, cfg, init, opts)
 }
 
-function inWorker(entry: StageWorkerEntry, pool: TrainingPool, cfg: TrainConfig, init: AdapterWeights | null, opts: TrainRunOptions): Promise<TrainOutcome> {
+function inWorker(entry: StageWorkerEntry, pool: TrainingPool, cfg: TrainConfig, init: Adapter | null, opts: TrainRunOptions): Promise<TrainOutcome> {
   return new Promise<TrainOutcome>((resolve, reject) => {
     // Copies, so the caller's pool stays usable (it is transferred, not shared).
     const p: TrainingPool = { ...pool, feats: pool.feats.slice(), base: pool.base.slice(), labels: pool.labels.slice(), represent: pool.represent.slice(), recency: pool.recency.slice() }
@@ -73,7 +73,7 @@ function inWorker(entry: StageWorkerEntry, pool: TrainingPool, cfg: TrainConfig,
   })
 }
 
-async function inline(pool: TrainingPool, cfg: TrainConfig, init: AdapterWeights | null, opts: TrainRunOptions): Promise<TrainOutcome> {
+async function inline(pool: TrainingPool, cfg: TrainConfig, init: Adapter | null, opts: TrainRunOptions): Promise<TrainOutcome> {
   const t = new Trainer(pool, cfg, init)
   let sent = 0
   while (!t.done) {

@@ -9,12 +9,21 @@ import { featureCacheKey, type CachedOutputs } from './featureCache'
 import { readImageForModel } from '../pixels/imageInput'
 import { allocSlot } from '../pixels/preprocess'
 import { resolveVersion } from '../versions/modelVersions'
-import { applyAdapter } from '../versions/adapter'
+import { applyAdapter } from '@shared/adapter'
 import { gateAllows } from '../versions/adapterGate'
-import { frameFor } from '../pixels/geometry'
+import { frameFor, type Frame } from '../pixels/geometry'
 
-/** Logits [C, h, w] (adapter applied) and features [D, h, w] (through float16 when cached). */
-export type ModelOutputs = CachedOutputs
+/**
+ * One image's outputs: logits [C, h, w] (computeOutputs: the version's adapter applied; training's
+ * sources: the base package's) and features [D, h, w] (through float16 when cached), at the
+ * model's output resolution.
+ */
+export interface ModelOutputs extends CachedOutputs {
+  /** Where the image sits in the model's input (padding policy); absent: the grid is the whole image. */
+  frame?: Frame
+  /** Model class index → project class index; absent or null: identical indices. */
+  classMap?: Uint8Array | null
+}
 
 export async function computeOutputs(ws: Workstation, imageId: number, modelVersionId?: number): Promise<ModelOutputs> {
   const store = ws.project

@@ -11,7 +11,7 @@ import type { ModelVersionInfo } from '@shared/contract/types'
 import { appRoot } from '../../appInfo'
 import type { ProjectStore } from '../../store/projectStore'
 import { loadModelPackage } from '../package/packageLoader'
-import { decodeAdapter, type Adapter } from './adapterFormat'
+import { decodeAdapter, type Adapter } from '@shared/adapter'
 
 export const EMBEDDED_PACKAGE = 'resources/models/tiny-sartm'
 

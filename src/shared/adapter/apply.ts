@@ -1,11 +1,14 @@
 /**
- * Applies a LoRA adapter to base logits in place: logits[c,p] += scale · (B·A·features)[c,p].
- * Computed as M = scale·B·A ([C, D], tiny) once, then one pass over the pixels. A zero B leaves
- * the logits untouched bit for bit (the update is skipped entirely when M is all zero).
+ * Applies an adapter to base logits in place: logits[c,p] += scale · (B·A·features)[c,p]. The one
+ * implementation, used by pre-fill, model outputs and training's evaluation alike. Computed as
+ * M = scale·B·A ([C, D], tiny) once, then one pass over channels so the inner loop runs along
+ * pixels. A zero B leaves the logits untouched bit for bit (the update is skipped entirely when M
+ * is all zero).
  */
-import { ApiError } from '@shared/contract/errors'
-import type { Adapter } from './adapterFormat'
+import { ApiError } from '../contract/errors'
+import type { Adapter } from './format'
 
+/** M = scale · B · A, [C, D] row-major. */
 export function adapterMatrix(ad: Adapter): Float32Array {
   const m = new Float32Array(ad.c * ad.d)
   for (let c = 0; c < ad.c; c++) {
@@ -18,6 +21,7 @@ export function adapterMatrix(ad: Adapter): Float32Array {
   return m
 }
 
+/** logits [C, h, w] += M · features [D, h, w], channel-major; refuses an adapter of another shape. */
 export function applyAdapter(logits: Float32Array, features: Float32Array, shape: { c: number; d: number; h: number; w: number }, ad: Adapter): void {
   if (ad.c !== shape.c || ad.d !== shape.d) {
     throw new ApiError('bad_input', `Adapter is for C=${ad.c}, D=${ad.d} but the model gives C=${shape.c}, D=${shape.d}.`)

@@ -1,33 +1,12 @@
 /**
- * The LoRA adapter on the final per-pixel classifier, written out by hand for exactly this shape:
- *   logits = base_logits + B · (A · f)      A: [r, D], B: [C, r], f: the pixel's D features.
- * B starts at zero, so an empty adapter reproduces its parent exactly. Everything here is plain
- * loops over typed arrays (no allocation per pixel), generic over Float32Array (training) and
- * Float64Array (the gradient check), and free of Node imports so the worker can load it alone.
+ * Training math of the adapter, written out by hand for exactly this shape:
+ *   logits = base_logits + B · (A · f)      A: [r, D], B: [C, r], f: the pixel's D features
+ * (scale 1: the trainer folds a stored scale into B first, see unitScale). Plain loops over typed
+ * arrays (no allocation per pixel), generic over Float32Array (training) and Float64Array (the
+ * gradient check).
  */
-import type { Prng } from './prng'
 
 export type Vec = Float32Array | Float64Array
-
-export interface AdapterWeights {
-  rank: number
-  /** Classes (rows of B). */
-  c: number
-  /** Feature channels (columns of A). */
-  d: number
-  /** [rank, d], row-major. */
-  a: Float32Array
-  /** [c, rank], row-major. */
-  b: Float32Array
-}
-
-/** A fresh adapter: A ~ N(0, 1/D) (so A·f keeps the features' scale), B = 0. */
-export function initAdapter(rank: number, c: number, d: number, rng: Prng): AdapterWeights {
-  const a = new Float32Array(rank * d)
-  const std = 1 / Math.sqrt(d)
-  for (let i = 0; i < a.length; i++) a[i] = rng.normal() * std
-  return { rank, c, d, a, b: new Float32Array(c * rank) }
-}
 
 /**
  * A batch of sampled pixels, pixel-major so one pixel's features are contiguous:
@@ -115,33 +94,4 @@ export function lossAndGrad(batch: PixelBatch, a: Vec, b: Vec, rank: number, c: 
     }
   }
   return loss * inv
-}
-
-/**
- * Adds the adapter's Δlogits to channel-major logits in place: logits [c, hw] += B · A · features [d, hw].
- * Done as M = B·A ([c, d], tiny) then one pass over channels, so the inner loop runs along pixels.
- */
-export function addAdapterDelta(logits: Float32Array, features: Float32Array, hw: number, w: AdapterWeights): void {
-  const { rank, c, d, a, b } = w
-  const m = new Float32Array(c * d)
-  for (let k = 0; k < c; k++)
-    for (let j = 0; j < rank; j++) {
-      const bkj = b[k * rank + j]!
-      if (bkj === 0) continue
-      for (let t = 0; t < d; t++) m[k * d + t] += bkj * a[j * d + t]!
-    }
-  for (let k = 0; k < c; k++) {
-    const lo = k * hw
-    for (let t = 0; t < d; t++) {
-      const mkt = m[k * d + t]!
-      if (mkt === 0) continue
-      const fo = t * hw
-      for (let p = 0; p < hw; p++) logits[lo + p] += mkt * features[fo + p]!
-    }
-  }
-}
-
-/** True when the adapter changes nothing (B all zero). */
-export function isEmptyAdapter(w: AdapterWeights): boolean {
-  return w.b.every((v) => v === 0)
 }
