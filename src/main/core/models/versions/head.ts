@@ -100,6 +100,18 @@ export function applyHead(head: Head, logits: Float32Array, features: Float32Arr
   if (features.length < d * hw || logits.length < cm * hw) {
     throw new ApiError('bad_input', `Head is for D=${d}, C=${cm}; the model outputs have ${features.length / hw} features and ${logits.length / hw} classes per cell.`)
   }
+  const out = new Float32Array(P * hw)
+  // A head whose last layer is zero (a fresh one) is its warm start alone: skip the hidden layers.
+  if (head.w3.every((v) => v === 0)) {
+    for (let k = 0; k < P; k++) {
+      const m = head.warm[k]!
+      const o = out.subarray(k * hw, (k + 1) * hw)
+      if (m >= 0) o.set(logits.subarray(m * hw, (m + 1) * hw))
+      const b = head.b3[k]!
+      if (b !== 0) for (let q = 0; q < hw; q++) o[q] += b
+    }
+    return out
+  }
   const cin = d + cm
   const x = new Float32Array(cin)
   const h1 = new Float32Array(hw * H)
@@ -113,7 +125,6 @@ export function applyHead(head: Head, logits: Float32Array, features: Float32Arr
       h1[q * H + j] = s > 0 ? s : 0
     }
   }
-  const out = new Float32Array(P * hw)
   const h2 = new Float32Array(H)
   for (let y = 0; y < h; y++)
     for (let xx = 0; xx < w; xx++) {
@@ -142,4 +153,9 @@ export function applyHead(head: Head, logits: Float32Array, features: Float32Arr
       }
     }
   return out
+}
+
+/** The head's warm start alone (last layer zero, biases as fresh): how its base predicts the project's classes. */
+export function warmStartOf(head: Head): Head {
+  return { ...head, w3: new Float32Array(head.w3.length), b3: Float32Array.from(head.warm, (m) => (m >= 0 ? 0 : NEW_CLASS_BIAS)) }
 }

@@ -27,7 +27,7 @@ import { trainHead, type HeadRunOptions } from './headClient'
 const cancelled = () => new ApiError('cancelled', 'Training cancelled; the active model is unchanged.')
 
 /** How the parent version predicts project classes, for scoring it beside the candidate. */
-type ParentModel = { head: Head } | { adapter: ReturnType<typeof fromStored> | null; gate: ReturnType<typeof loadGate>; warm: Head }
+export type ParentModel = { head: Head } | { adapter: ReturnType<typeof fromStored> | null; gate: ReturnType<typeof loadGate>; warm: Head }
 
 function parentHeadOf(store: ProjectStore, id: number): Head | null {
   const blob = store.models.head(id)
@@ -35,7 +35,7 @@ function parentHeadOf(store: ProjectStore, id: number): Head | null {
 }
 
 /** Scores parent and candidate on the held-out images at full resolution, in project class space. */
-async function evaluateHeads(store: ProjectStore, source: OutputsSource, ids: number[], parent: ParentModel, cand: Head, opts: { signal?: AbortSignal; onImage?: (d: number, n: number) => void }): Promise<[Confusion, Confusion]> {
+export async function evaluateHeads(store: ProjectStore, source: OutputsSource, ids: number[], parent: ParentModel, cand: Head, opts: { signal?: AbortSignal; onImage?: (d: number, n: number) => void }): Promise<[Confusion, Confusion]> {
   const size = Math.max(...store.classes().map((c) => c.index + 1), 1)
   const scored = new Uint8Array(256)
   for (const k of cand.classes) scored[k] = 1
