@@ -96,7 +96,7 @@ async function warmCache(ws: Workstation, ids: number[], baseId: number): Promis
 
 async function harsh(work: string) {
   log('harsh shift (0.6 / 0.25 / 0.3), 50 accepted images')
-  const ws = createWorkstation({ dataDir: join(work, 'data'), transport: 'http' })
+  const ws = createWorkstation({ dataDir: join(values.cache!, 'app-data'), transport: 'http' })
   try {
     const { trainIds, plain, baseId } = await streetProject(ws, join(work, 'harsh'), 50)
     const store = ws.project
@@ -129,7 +129,7 @@ async function newClasses(work: string) {
     await writePst900Dataset(dir, { count: 150, seed: 31, width: 640, height: 360 })
     writeFileSync(join(dir, '.complete'), '{}')
   }
-  const ws = createWorkstation({ dataDir: join(work, 'data'), transport: 'http' })
+  const ws = createWorkstation({ dataDir: join(values.cache!, 'app-data'), transport: 'http' })
   try {
     await ws.createProject(join(work, 'pst'), 'pst900 head bench', classPreset('pst900'))
     const store = ws.project
@@ -153,7 +153,7 @@ async function newClasses(work: string) {
 
 async function incremental(work: string) {
   log('incremental: harsh shift, 3 rounds of 20 accepted images')
-  const ws = createWorkstation({ dataDir: join(work, 'data'), transport: 'http' })
+  const ws = createWorkstation({ dataDir: join(values.cache!, 'app-data'), transport: 'http' })
   try {
     const { trainIds, baseId } = await streetProject(ws, join(work, 'incr'), 60)
     const store = ws.project

@@ -58,7 +58,7 @@ describe('twinlight train --tier head', () => {
     expect(bad.stderr).toMatch(/--tier must be adapter or head \(got "wide"\)/)
     const r = twinlight(['train', project, '--tier', 'head', '--steps', '40', '--activate', 'always'], env)
     expect(r.code, r.stderr).toBe(0)
-    expect(r.stdout).toMatch(/head tier \(hidden width 16, the project's \d+ classes\), 40 steps/)
+    expect(r.stdout).toMatch(/head tier \(hidden width 12, the project's \d+ classes\), 40 steps/)
     expect(r.stdout).toMatch(/^Hand-Drill\s/m)
     expect(r.stdout).toMatch(/^Survivor\s/m)
   })

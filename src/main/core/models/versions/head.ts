@@ -113,45 +113,56 @@ export function applyHead(head: Head, logits: Float32Array, features: Float32Arr
     return out
   }
   const cin = d + cm
+  const { mean, invStd, w1, b1, w2, b2, w3, b3, warm } = head
   const x = new Float32Array(cin)
   const h1 = new Float32Array(hw * H)
   for (let q = 0; q < hw; q++) {
-    for (let c = 0; c < d; c++) x[c] = (features[c * hw + q]! - head.mean[c]!) * head.invStd[c]!
-    for (let c = 0; c < cm; c++) x[d + c] = (logits[c * hw + q]! - head.mean[d + c]!) * head.invStd[d + c]!
+    for (let c = 0; c < d; c++) x[c] = (features[c * hw + q]! - mean[c]!) * invStd[c]!
+    for (let c = 0; c < cm; c++) x[d + c] = (logits[c * hw + q]! - mean[d + c]!) * invStd[d + c]!
+    const o = q * H
     for (let j = 0; j < H; j++) {
-      let s = head.b1[j]!
+      let s = b1[j]!
       const row = j * cin
-      for (let c = 0; c < cin; c++) s += head.w1[row + c]! * x[c]!
-      h1[q * H + j] = s > 0 ? s : 0
+      for (let c = 0; c < cin; c++) s += w1[row + c]! * x[c]!
+      h1[o + j] = s > 0 ? s : 0
     }
   }
-  const h2 = new Float32Array(H)
+  // Layer 2 as a scatter from each source cell, so the (about half) zero activations cost nothing;
+  // W2 transposed to [t, in, out] makes the innermost loop contiguous.
+  const w2t = new Float32Array(9 * H * H)
+  for (let t = 0; t < 9; t++) for (let j = 0; j < H; j++) for (let i = 0; i < H; i++) w2t[(t * H + i) * H + j] = w2[(t * H + j) * H + i]!
+  const a2 = new Float32Array(hw * H)
+  for (let q = 0; q < hw; q++) a2.set(b2, q * H)
   for (let y = 0; y < h; y++)
     for (let xx = 0; xx < w; xx++) {
-      const q = y * w + xx
-      h2.set(head.b2)
-      for (let t = 0; t < 9; t++) {
-        const yy = y + dil * (((t / 3) | 0) - 1)
-        const xs = xx + dil * ((t % 3) - 1)
-        if (yy < 0 || yy >= h || xs < 0 || xs >= w) continue
-        const src = (yy * w + xs) * H
-        const wt = t * H * H
-        for (let j = 0; j < H; j++) {
-          let s = 0
-          const row = wt + j * H
-          for (let i = 0; i < H; i++) s += head.w2[row + i]! * h1[src + i]!
-          h2[j] += s
+      const src = (y * w + xx) * H
+      for (let i = 0; i < H; i++) {
+        const a = h1[src + i]!
+        if (a === 0) continue
+        for (let t = 0; t < 9; t++) {
+          // Source (y, x) feeds destination (y − dil·dy, x − dil·dx) through tap (dy, dx).
+          const yy = y - dil * (((t / 3) | 0) - 1)
+          const xs = xx - dil * ((t % 3) - 1)
+          if (yy < 0 || yy >= h || xs < 0 || xs >= w) continue
+          const dst = (yy * w + xs) * H
+          const wr = (t * H + i) * H
+          for (let j = 0; j < H; j++) a2[dst + j] += w2t[wr + j]! * a
         }
       }
-      for (let j = 0; j < H; j++) if (h2[j]! < 0) h2[j] = 0
-      for (let k = 0; k < P; k++) {
-        const m = head.warm[k]!
-        let s = head.b3[k]! + (m >= 0 ? logits[m * hw + q]! : 0)
-        const row = k * H
-        for (let j = 0; j < H; j++) s += head.w3[row + j]! * h2[j]!
-        out[k * hw + q] = s
-      }
     }
+  for (let q = 0; q < hw; q++) {
+    const o = q * H
+    for (let k = 0; k < P; k++) {
+      const m = warm[k]!
+      let s = b3[k]! + (m >= 0 ? logits[m * hw + q]! : 0)
+      const row = k * H
+      for (let j = 0; j < H; j++) {
+        const v = a2[o + j]!
+        if (v > 0) s += w3[row + j]! * v
+      }
+      out[k * hw + q] = s
+    }
+  }
   return out
 }
 

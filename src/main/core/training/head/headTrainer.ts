@@ -33,10 +33,10 @@ export interface HeadConfig {
   balance: number
 }
 
-export const defaultHeadConfig: Omit<HeadConfig, 'steps'> = { hidden: 16, dilation: 2, batch: 256, seed: 1, lr: 3e-3, weightDecay: 1e-4, balance: 0.5 }
+export const defaultHeadConfig: Omit<HeadConfig, 'steps'> = { hidden: 12, dilation: 2, batch: 256, seed: 1, lr: 3e-3, weightDecay: 1e-4, balance: 0.5 }
 
 export function defaultHeadSteps(trainImages: number): number {
-  return Math.max(200, Math.min(500, 150 + 6 * trainImages))
+  return Math.max(150, Math.min(300, 100 + 4 * trainImages))
 }
 
 /** A fresh head: input statistics from the pool, He-initialised layers 1–2, zero layer 3 (= warm start). */
