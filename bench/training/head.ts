@@ -66,14 +66,20 @@ async function streetProject(ws: Workstation, dir: string, trainN: number) {
   const setSplit = rawDb(store).prepare('UPDATE images SET split = ? WHERE id = ?')
   const trainIds = shifted.slice(0, trainN)
   store.transaction(() => {
-    for (const id of trainIds) (setSplit.run('train-shifted', id), store.images.setStatus(id, 'in_review'))
+    for (const id of trainIds) {
+      setSplit.run('train-shifted', id)
+      store.images.setStatus(id, 'in_review')
+    }
     for (const id of shifted.slice(trainN)) setSplit.run('test-shifted', id)
   })
   await runJob(ws, 'import', { dir: plainDir })
   const known = new Set(shifted)
   const plain = store.images.ids({}, 'name').filter((id) => !known.has(id))
   store.transaction(() => {
-    for (const id of plain) (setSplit.run('test-unshifted', id), store.images.setStatus(id, 'in_review'))
+    for (const id of plain) {
+      setSplit.run('test-unshifted', id)
+      store.images.setStatus(id, 'in_review')
+    }
   })
   const baseId = await ensureBaseModel(store, modelDir)
   return { trainIds, plain, baseId }
@@ -95,13 +101,15 @@ async function warmCache(ws: Workstation, ids: number[], baseId: number): Promis
 }
 
 async function harsh(work: string) {
+  mkdirSync(work, { recursive: true })
   log('harsh shift (0.6 / 0.25 / 0.3), 50 accepted images')
   const ws = createWorkstation({ dataDir: join(values.cache!, 'app-data'), transport: 'http' })
   try {
-    const { trainIds, plain, baseId } = await streetProject(ws, join(work, 'harsh'), 50)
+    // The incremental scenario's dataset (60 training images): the first 50 are accepted here.
+    const { trainIds, plain, baseId } = await streetProject(ws, join(work, 'harsh'), 60)
     const store = ws.project
     const featureSeconds = await warmCache(ws, store.images.ids({}, 'name'), baseId)
-    accept(ws, trainIds, baseId)
+    accept(ws, trainIds.slice(0, 50), baseId)
     const { r, report, wall } = await train(ws)
     const cand = decodeHead(store.models.head(r.modelVersionId)!)
     const [pc, cc] = await evaluateHeads(store, modelOutputs(ws, store.models.get(baseId), { classes: 'project' }), plain, { head: warmStartOf(cand) }, cand, {})
@@ -123,6 +131,7 @@ async function harsh(work: string) {
 }
 
 async function newClasses(work: string) {
+  mkdirSync(work, { recursive: true })
   log('new classes: PST900-like scenes, PST900 project, 50 accepted + 100 held out')
   const dir = join(values.cache!, 'pst900-s31-n150-640x360')
   if (!existsSync(join(dir, '.complete'))) {
@@ -152,6 +161,7 @@ async function newClasses(work: string) {
 }
 
 async function incremental(work: string) {
+  mkdirSync(work, { recursive: true })
   log('incremental: harsh shift, 3 rounds of 20 accepted images')
   const ws = createWorkstation({ dataDir: join(values.cache!, 'app-data'), transport: 'http' })
   try {

@@ -65,7 +65,7 @@ describe('head tier (synthetic outputs)', () => {
   })
 
   it('continues from the parent head on the next round (incremental), and the adapter tier refuses a head parent', async () => {
-    const { ws, train, call, addImages } = await setup()
+    const { train, call, addImages } = await setup()
     addImages(6, { shifted: true, split: 'test' })
     addImages(10, { shifted: true })
     const r1 = await train({ tier: 'head', seed: 1, steps: 100 })

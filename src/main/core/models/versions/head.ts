@@ -63,7 +63,12 @@ export function encodeHead(h: Head): Uint8Array {
   new Uint8Array(buf, 28, h.p).set(h.classes)
   let at = 28 + clsBytes
   for (let k = 0; k < h.p; k++, at += 4) v.setInt32(at, h.warm[k]!, true)
-  for (const n of headTensorNames) for (const x of h[n]) (v.setFloat32(at, x, true), (at += 4))
+  for (const n of headTensorNames) {
+    for (const x of h[n]) {
+      v.setFloat32(at, x, true)
+      at += 4
+    }
+  }
   return new Uint8Array(buf)
 }
 
