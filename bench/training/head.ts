@@ -6,7 +6,8 @@
  *   newClasses   PST900-like indoor scenes (`twinlight demo --family pst900`) in a project with
  *                PST900's classes, which the model never saw; 50 accepted, 100 held out;
  *   incremental  the harsh shift, 3 rounds of 20 more accepted images, each round from its parent.
- *   nice -n 10 npx tsx bench/training/head.ts [--only harsh,newClasses,incremental] [--steps N]
+ *   harshNoGate  the harsh scenario with the head's domain gate off (measures what the gate does).
+ *   nice -n 10 npx tsx bench/training/head.ts [--only harsh,harshNoGate,newClasses,incremental] [--steps N]
  */
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
@@ -19,6 +20,7 @@ import { embeddedPackageDir, ensureBaseModel } from '../../src/main/core/models/
 import { computeOutputs } from '../../src/main/core/models/features/features'
 import { decodeHead, warmStartOf } from '../../src/main/core/models/versions/head'
 import { evaluateHeads } from '../../src/main/core/training/head/headJob'
+import { loadGate } from '../../src/main/core/models/versions/adapterGate'
 import { iouTable } from '../../src/main/core/training/evaluate'
 import { modelOutputs } from '../../src/main/core/training/modelOutputs'
 import { getReport } from '../../src/main/core/training/versions'
@@ -29,7 +31,7 @@ import type { TrainingReport, TrainJobResult } from '@shared/contract/methods/tr
 import type { JobInfo } from '@shared/contract/types'
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, steps: { type: 'string' }, out: { type: 'string', default: 'bench/results/finetune.json' }, cache: { type: 'string', default: join(tmpdir(), 'twinlight-training-scenario') } } })
-const only = new Set((values.only ?? 'harsh,newClasses,incremental').split(','))
+const only = new Set((values.only ?? 'harsh,harshNoGate,newClasses,incremental').split(','))
 const modelDir = resolve(embeddedPackageDir())
 const HARSH = { gain: 0.6, offset: 0.25, gradient: 0.3 }
 const secs = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(2))
@@ -47,12 +49,16 @@ function perClass(r: TrainingReport) {
 
 async function train(ws: Workstation, extra: Record<string, unknown> = {}) {
   const t0 = performance.now()
+  const c0 = process.cpuUsage()
   const job = await runJob(ws, 'train', { tier: 'head', activate: 'if-better', ...(values.steps ? { steps: Number(values.steps) } : {}), ...extra })
   const wall = secs(t0)
+  const cpu = process.cpuUsage(c0)
+  // CPU seconds of the whole process (main thread + training worker): what the run costs on an idle machine.
+  const cpuSeconds = Number(((cpu.user + cpu.system) / 1e6).toFixed(2))
   const r = job.result as TrainJobResult
   const report = getReport(ws.project, r.modelVersionId)
-  log(`  head: held-out mIoU ${report.parentMIoU?.toFixed(3)} → ${report.candidateMIoU?.toFixed(3)} in ${wall} s (features ${report.timings.loadMs} ms, train ${report.timings.trainMs} ms, eval ${report.timings.evalMs} ms) ${report.decision}`)
-  return { r, report, wall }
+  log(`  head: held-out mIoU ${report.parentMIoU?.toFixed(3)} → ${report.candidateMIoU?.toFixed(3)} in ${wall} s wall, ${cpuSeconds} s CPU (features ${report.timings.loadMs} ms, train ${report.timings.trainMs} ms, eval ${report.timings.evalMs} ms) ${report.decision}`)
+  return { r, report, wall, cpuSeconds }
 }
 
 /** A project of shifted street images (train-shifted / test-shifted) and unshifted ones (in review). */
@@ -100,9 +106,9 @@ async function warmCache(ws: Workstation, ids: number[], baseId: number): Promis
   return secs(t0)
 }
 
-async function harsh(work: string) {
+async function harsh(work: string, gateParam?: boolean) {
   mkdirSync(work, { recursive: true })
-  log('harsh shift (0.6 / 0.25 / 0.3), 50 accepted images')
+  log(`harsh shift (0.6 / 0.25 / 0.3), 50 accepted images${gateParam === false ? ', domain gate off' : ''}`)
   const ws = createWorkstation({ dataDir: join(values.cache!, 'app-data'), transport: 'http' })
   try {
     // The incremental scenario's dataset (60 training images): the first 50 are accepted here.
@@ -110,19 +116,21 @@ async function harsh(work: string) {
     const store = ws.project
     const featureSeconds = await warmCache(ws, store.images.ids({}, 'name'), baseId)
     accept(ws, trainIds.slice(0, 50), baseId)
-    const { r, report, wall } = await train(ws)
+    const { r, report, wall, cpuSeconds } = await train(ws, gateParam === undefined ? {} : { gate: gateParam })
     const cand = decodeHead(store.models.head(r.modelVersionId)!)
-    const [pc, cc] = await evaluateHeads(store, modelOutputs(ws, store.models.get(baseId), { classes: 'project' }), plain, { head: warmStartOf(cand) }, cand, {})
+    const gate = loadGate(store, r.modelVersionId)
+    const [pc, cc, unshiftedApplied] = await evaluateHeads(store, modelOutputs(ws, store.models.get(baseId), { classes: 'project' }), plain, { head: warmStartOf(cand) }, cand, { gate })
     const pu = iouTable(pc)
     const cu = iouTable(cc)
     log(`  unshifted: ${pu.mIoU?.toFixed(3)} → ${cu.mIoU?.toFixed(3)}`)
     const names = new Map(store.classes().map((c) => [c.index, c.name]))
     const unshiftedPerClass = Object.fromEntries([...cand.classes].map((k) => [names.get(k), { base: pu.perClass[k] ?? null, tuned: cu.perClass[k] ?? null }]))
     return {
-      tier: 'head', shift: HARSH, imagesUsed: { accepted: report.trainImages, heldOutShifted: report.heldOutImages, unshifted: plain.length }, wallSeconds: wall, featureCacheFillSeconds: featureSeconds,
+      tier: 'head', shift: HARSH, imagesUsed: { accepted: report.trainImages, heldOutShifted: report.heldOutImages, unshifted: plain.length }, wallSeconds: wall, cpuSeconds, featureCacheFillSeconds: featureSeconds,
       phasesSeconds: { features: report.timings.loadMs / 1000, train: report.timings.trainMs / 1000, evaluate: report.timings.evalMs / 1000 }, steps: report.steps, mode: report.mode,
       shifted: { base: report.parentMIoU, tuned: report.candidateMIoU, perClass: perClass(report) },
       unshifted: { base: pu.mIoU, tuned: cu.mIoU, perClass: unshiftedPerClass },
+      gate: gate ? { radius: gate.radius, shiftedHeldOutApplied: report.gate?.heldOutApplied, unshiftedApplied } : null,
       activated: report.activated
     }
   } finally {
@@ -149,9 +157,9 @@ async function newClasses(work: string) {
     const accepted = store.images.ids({ status: ['accepted'] }).length
     const baseId = await ensureBaseModel(store, modelDir)
     const featureSeconds = await warmCache(ws, ids, baseId)
-    const { report, wall } = await train(ws)
+    const { report, wall, cpuSeconds } = await train(ws)
     return {
-      tier: 'head', classes: store.classes().map((c) => c.name), imagesUsed: { accepted: report.trainImages, heldOut: report.heldOutImages, acceptedInProject: accepted }, wallSeconds: wall, featureCacheFillSeconds: featureSeconds,
+      tier: 'head', classes: store.classes().map((c) => c.name), imagesUsed: { accepted: report.trainImages, heldOut: report.heldOutImages, acceptedInProject: accepted }, wallSeconds: wall, cpuSeconds, featureCacheFillSeconds: featureSeconds,
       phasesSeconds: { features: report.timings.loadMs / 1000, train: report.timings.trainMs / 1000, evaluate: report.timings.evalMs / 1000 }, steps: report.steps, mode: report.mode,
       heldOut: { base: report.parentMIoU, tuned: report.candidateMIoU, perClass: perClass(report) }, goal: 'tuned ≥ 0.45', pass: (report.candidateMIoU ?? 0) >= 0.45, activated: report.activated
     }
@@ -171,8 +179,8 @@ async function incremental(work: string) {
     const rounds = []
     for (let k = 0; k < 3; k++) {
       accept(ws, trainIds.slice(20 * k, 20 * (k + 1)), baseId)
-      const { r, report, wall } = await train(ws)
-      rounds.push({ round: k + 1, versionId: r.modelVersionId, parentId: r.parentId, accepted: report.trainImages, heldOut: report.heldOutImages, parentMIoU: report.parentMIoU, tunedMIoU: report.candidateMIoU, atLeastParent: (report.candidateMIoU ?? 0) >= (report.parentMIoU ?? 0), activated: report.activated, wallSeconds: wall, perClass: perClass(report) })
+      const { r, report, wall, cpuSeconds } = await train(ws)
+      rounds.push({ round: k + 1, versionId: r.modelVersionId, parentId: r.parentId, accepted: report.trainImages, heldOut: report.heldOutImages, parentMIoU: report.parentMIoU, tunedMIoU: report.candidateMIoU, atLeastParent: (report.candidateMIoU ?? 0) >= (report.parentMIoU ?? 0), activated: report.activated, wallSeconds: wall, cpuSeconds, perClass: perClass(report) })
     }
     return { tier: 'head', shift: HARSH, rounds, pass: rounds.every((r) => r.atLeastParent) }
   } finally {
@@ -187,6 +195,7 @@ const prev = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { scena
 const scenarios: Record<string, unknown> = { ...(prev.scenarios ?? {}) }
 try {
   if (only.has('harsh')) scenarios.harsh = await harsh(join(work, 'a'))
+  if (only.has('harshNoGate')) scenarios.harshNoGate = await harsh(join(work, 'a2'), false)
   if (only.has('newClasses')) scenarios.newClasses = await newClasses(join(work, 'b'))
   if (only.has('incremental')) scenarios.incremental = await incremental(join(work, 'c'))
 } finally {
@@ -197,7 +206,7 @@ const result = {
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, loadAverageAtStart: Number(load0.toFixed(2)), loadAverageAtEnd: Number(loadavg()[0]!.toFixed(2)), note: 'shared machine: other engineers ran builds and tests at the same time' },
   model: modelDir.replace(process.cwd() + '/', ''),
-  wallNote: 'wallSeconds = the train job from start to done with the feature cache already filled (featureCacheFillSeconds ran the backbone once per image before): reading the accepted images\' outputs, training in a worker thread, scoring parent and candidate on the held-out images at full resolution, storing the version. Goal ≤ 30 s for 50 images.',
+  wallNote: 'cpuSeconds = CPU time of the process (main thread + training worker) during the job, about what it takes on an idle machine; wallSeconds = the train job from start to done with the feature cache already filled (featureCacheFillSeconds ran the backbone once per image before): reading the accepted images\' outputs, training in a worker thread, scoring parent and candidate on the held-out images at full resolution, storing the version. Goal ≤ 30 s for 50 images.',
   adapterTierReference: 'bench/results/training.json and docs/training.md (harsh shift: 0.279 → 0.362 shifted, 0.755 → 0.680 unshifted)',
   scenarios
 }

@@ -51,6 +51,8 @@ describe('head tier (synthetic outputs)', () => {
     console.log(`head synthetic: mIoU ${report.parentMIoU!.toFixed(3)} → ${report.candidateMIoU!.toFixed(3)}, scooter ${scooter.parent} → ${scooter.candidate!.toFixed(3)}, ${report.mode}, ${report.timings.totalMs} ms`)
     expect(report.tier).toBe('head')
     expect(report.mode).toBe('worker')
+    // A new class has no base to fall back to: no domain gate.
+    expect(report.gate).toBeNull()
     expect(scooter.parent ?? 0).toBe(0)
     expect(scooter.candidate!).toBeGreaterThan(0.6)
     expect(report.candidateMIoU!).toBeGreaterThan(report.parentMIoU!)
@@ -73,6 +75,8 @@ describe('head tier (synthetic outputs)', () => {
     const r2 = await train({ tier: 'head', seed: 1, steps: 100 })
     console.log(`head rounds: ${r1.report.parentMIoU!.toFixed(3)} → ${r1.report.candidateMIoU!.toFixed(3)} → ${r2.report.candidateMIoU!.toFixed(3)}`)
     expect(r2.result.parentId).toBe(r1.result.modelVersionId)
+    // Every class has a base class: gated by default, and the held-out images (same domain) pass.
+    expect(r1.report.gate).toMatchObject({ heldOutApplied: 6 })
     expect(r2.report.parentMIoU).toBeCloseTo(r1.report.candidateMIoU!, 10)
     expect(r2.report.trainImages).toBe(20)
     await expect(call('startTraining', { tier: 'adapter' })).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/head-tier version.*--tier head/) })

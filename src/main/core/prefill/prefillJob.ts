@@ -21,7 +21,7 @@ import { allocSlot, type InputSlot } from '../models/pixels/preprocess'
 import { resolveVersion } from '../models/versions/modelVersions'
 import { classMapping } from './classMap'
 import { headClassMap } from './headClasses'
-import { applyHead } from '../models/versions/head'
+import { applyHead, warmStartOf } from '../models/versions/head'
 import { applyAdapter } from '../models/versions/adapter'
 import { gateAllows } from '../models/versions/adapterGate'
 import { regionSkipClasses } from './regions'
@@ -174,7 +174,8 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
     const baseLogits = p.cacheFeatures && version.adapter ? out.logits.slice() : null
     if (version.adapter && gateAllows(version.gate, out.features, shapes.d, shapes.h, shapes.w, prep.image.frame)) applyAdapter(out.logits, out.features, shapes, version.adapter)
     // The head reads the base logits and features and writes new logits over the project's classes.
-    const head = version.head ? applyHead(version.head, out.logits, out.features, shapes.h, shapes.w) : null
+    // A gated head version leaves images unlike its training images at its warm start (the base).
+    const head = version.head ? applyHead(gateAllows(version.gate, out.features, shapes.d, shapes.h, shapes.w, prep.image.frame) ? version.head : warmStartOf(version.head), out.logits, out.features, shapes.h, shapes.w) : null
     try {
       const finished = await stages.finish({ logits: head ?? out.logits, shapes: head ? { ...shapes, c: version.head!.p } : shapes, frame: prep.image.frame, classMap, skipClasses: skip, features: p.cacheFeatures ? out.features : null })
       const r = finished.result

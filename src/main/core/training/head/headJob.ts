@@ -12,9 +12,9 @@ import type { Workstation } from '../../workstation'
 import type { JobContext } from '../../jobs/runner'
 import type { ProjectStore } from '../../store/projectStore'
 import { loadModelPackage } from '../../models/package/packageLoader'
-import { applyHead, decodeHead, encodeHead, type Head } from '../../models/versions/head'
+import { applyHead, decodeHead, encodeHead, warmStartOf, type Head } from '../../models/versions/head'
 import { decodeAdapter } from '../../models/versions/adapterFormat'
-import { gateAllows, loadGate } from '../../models/versions/adapterGate'
+import { fitGate, gateAllows, imageDescriptor, loadGate, saveGate, type AdapterGate } from '../../models/versions/adapterGate'
 import { addAdapterDelta } from '../adapterMath'
 import { argmaxAtImageSize, accumulate, iouTable, newConfusion, type Confusion } from '../evaluate'
 import { frameOf, type OutputsSource } from '../outputs'
@@ -34,12 +34,18 @@ function parentHeadOf(store: ProjectStore, id: number): Head | null {
   return blob ? decodeHead(blob, `head of model version ${id}`) : null
 }
 
-/** Scores parent and candidate on the held-out images at full resolution, in project class space. */
-export async function evaluateHeads(store: ProjectStore, source: OutputsSource, ids: number[], parent: ParentModel, cand: Head, opts: { signal?: AbortSignal; onImage?: (d: number, n: number) => void }): Promise<[Confusion, Confusion]> {
+/**
+ * Scores parent and candidate on the held-out images at full resolution, in project class space. A
+ * candidate `gate` that refuses an image leaves it at the candidate's warm start (the base through
+ * the class map); `applied` counts the images the head ran on.
+ */
+export async function evaluateHeads(store: ProjectStore, source: OutputsSource, ids: number[], parent: ParentModel, cand: Head, opts: { signal?: AbortSignal; onImage?: (d: number, n: number) => void; gate?: AdapterGate | null }): Promise<[Confusion, Confusion, number]> {
   const size = Math.max(...store.classes().map((c) => c.index + 1), 1)
   const scored = new Uint8Array(256)
   for (const k of cand.classes) scored[k] = 1
   const confs: [Confusion, Confusion] = [newConfusion(size, scored), newConfusion(size, scored)]
+  const fallback = opts.gate ? warmStartOf(cand) : cand
+  let applied = 0
   for (let k = 0; k < ids.length; k++) {
     if (opts.signal?.aborted) throw cancelled()
     const id = ids[k]!
@@ -57,14 +63,16 @@ export async function evaluateHeads(store: ProjectStore, source: OutputsSource, 
       }
       pl = applyHead(parent.warm, base, o.features, o.h, o.w)
     }
-    const cl = applyHead(cand, o.logits, o.features, o.h, o.w)
+    const use = !opts.gate || gateAllows(opts.gate, o.features, o.d, o.h, o.w, o.frame)
+    if (use) applied++
+    const cl = applyHead(use ? cand : fallback, o.logits, o.features, o.h, o.w)
     const shape = { c: cand.p, h: o.h, w: o.w }
     const [pp, cp] = argmaxAtImageSize([pl, cl], shape, frameOf(o, ann.width, ann.height), cand.classes)
     accumulate(confs[0], pp!, ann.labels)
     accumulate(confs[1], cp!, ann.labels)
     opts.onImage?.(k + 1, ids.length)
   }
-  return confs
+  return [...confs, applied]
 }
 
 export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainParams>, outputs: OutputsFactory, run: Pick<HeadRunOptions, 'onWorker' | 'inline'> = {}): Promise<TrainJobResult> {
@@ -83,8 +91,15 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
   const channels = headClasses(store.classes())
   if (!channels.length) throw new ApiError('conflict', 'The project has no class that is not an ignore class; nothing to fine-tune. Nothing was changed.')
 
+  const descriptors: Float64Array[] = []
   say(0, `Reading features of ${split.train.length} accepted images…`, { phase: 'load' })
-  const pool = await buildHeadPool(store, source, split.train, channels, { ...defaultHeadPoolOptions, seed, signal: ctx.signal, onImage: (d, n) => say(d, `Reading features ${d}/${n}`, { phase: 'load' }) })
+  const pool = await buildHeadPool(store, source, split.train, channels, {
+    ...defaultHeadPoolOptions,
+    seed,
+    signal: ctx.signal,
+    onImage: (d, n) => say(d, `Reading features ${d}/${n}`, { phase: 'load' }),
+    onOutputs: (_id, o) => descriptors.push(imageDescriptor(o.features, o.d, o.h, o.w, o.frame))
+  })
   if (!pool.n) throw new ApiError('conflict', 'The accepted masks have no pixels of a trainable class (all ignore?). Nothing was changed.')
   const tLoad = Date.now()
   const cfg: HeadConfig = { ...defaultHeadConfig, steps, seed }
@@ -111,7 +126,12 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
   const parent: ParentModel = parentHead
     ? { head: parentHead }
     : { adapter: adapterBlob && adapterBlob.length ? fromStored(decodeAdapter(adapterBlob)) : null, gate: active.tier === 'adapter' ? loadGate(store, active.id) : null, warm: initHead(pool, channels, warm, cfg) }
-  const [pc, cc] = await evaluateHeads(store, source, split.heldOut, parent, trained.head, { signal: ctx.signal, onImage: (d, n) => say(doneBefore + d, `Evaluating on held-out images ${d}/${n}`, { phase: 'evaluate' }) })
+  // Domain gate (measured, docs/training.md): by default on when every project class has a base
+  // class to fall back to (the head corrects the model's classes: outside its domain the base is
+  // better), off when the head has new classes (the base cannot predict them at all).
+  const gated = params.gate ?? warm.every((m) => m >= 0)
+  const gate = gated ? fitGate(descriptors) : null
+  const [pc, cc, applied] = await evaluateHeads(store, source, split.heldOut, parent, trained.head, { gate, signal: ctx.signal, onImage: (d, n) => say(doneBefore + d, `Evaluating on held-out images ${d}/${n}`, { phase: 'evaluate' }) })
   const tEval = Date.now()
   const pt = iouTable(pc)
   const ct = iouTable(cc)
@@ -140,10 +160,12 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
       modelVersionId: newId, parentId: active.id, baseId: base.id, createdAt: new Date().toISOString(), tier: 'head', rank: cfg.hidden, steps, batch: cfg.batch, seed,
       trainImages: split.train.length, heldOutImages: split.heldOut.length, heldOutRule: split.heldOutRule,
       classes: classes.filter((c) => cc.scored[c.index]).map((c) => ({ index: c.index, name: c.name, parent: pt.perClass[c.index] ?? null, candidate: ct.perClass[c.index] ?? null })),
-      parentMIoU: pt.mIoU, candidateMIoU: ct.mIoU, lossCurve: trained.curve, activated: activate, decision, mode: trained.mode, gate: null,
+      parentMIoU: pt.mIoU, candidateMIoU: ct.mIoU, lossCurve: trained.curve, activated: activate, decision, mode: trained.mode,
+      gate: gate ? { radius: gate.radius, trainMax: gate.trainMax, heldOutApplied: applied } : null,
       timings: { loadMs: tLoad - t0, trainMs: tTrain - tLoad, evalMs: tEval - tTrain, totalMs: Date.now() - t0 }
     }
     saveReport(store, report)
+    if (gate) saveGate(store, newId, gate)
     if (activate) store.models.activate(newId)
     return newId
   })
