@@ -27,7 +27,7 @@ import { trainHead, type HeadRunOptions } from './headClient'
 const cancelled = () => new ApiError('cancelled', 'Training cancelled; the active model is unchanged.')
 
 /** How the parent version predicts project classes, for scoring it beside the candidate. */
-export type ParentModel = { head: Head } | { adapter: ReturnType<typeof fromStored> | null; gate: ReturnType<typeof loadGate>; warm: Head }
+export type ParentModel = { head: Head; gate?: AdapterGate | null } | { adapter: ReturnType<typeof fromStored> | null; gate: ReturnType<typeof loadGate>; warm: Head }
 
 function parentHeadOf(store: ProjectStore, id: number): Head | null {
   const blob = store.models.head(id)
@@ -54,7 +54,7 @@ export async function evaluateHeads(store: ProjectStore, source: OutputsSource, 
     const o = await source.outputs(id)
     const hw = o.h * o.w
     let pl: Float32Array
-    if ('head' in parent) pl = applyHead(parent.head, o.logits, o.features, o.h, o.w)
+    if ('head' in parent) pl = applyHead(gateAllows(parent.gate ?? null, o.features, o.d, o.h, o.w, o.frame) ? parent.head : warmStartOf(parent.head), o.logits, o.features, o.h, o.w)
     else {
       let base = o.logits
       if (parent.adapter && gateAllows(parent.gate, o.features, o.d, o.h, o.w, o.frame)) {
@@ -124,7 +124,7 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
   const doneBefore = split.train.length + steps
   const adapterBlob = active.tier === 'adapter' ? store.models.adapter(active.id) : null
   const parent: ParentModel = parentHead
-    ? { head: parentHead }
+    ? { head: parentHead, gate: loadGate(store, active.id) }
     : { adapter: adapterBlob && adapterBlob.length ? fromStored(decodeAdapter(adapterBlob)) : null, gate: active.tier === 'adapter' ? loadGate(store, active.id) : null, warm: initHead(pool, channels, warm, cfg) }
   // Domain gate (measured, docs/training.md): by default on when every project class has a base
   // class to fall back to (the head corrects the model's classes: outside its domain the base is
