@@ -6,8 +6,9 @@
  *   newClasses   PST900-like indoor scenes (`twinlight demo --family pst900`) in a project with
  *                PST900's classes, which the model never saw; 50 accepted, 100 held out;
  *   incremental  the harsh shift, 3 rounds of 20 more accepted images, each round from its parent.
- *   harshNoGate  the harsh scenario with the head's domain gate off (measures what the gate does).
- *   nice -n 10 npx tsx bench/training/head.ts [--only harsh,harshNoGate,newClasses,incremental] [--steps N]
+ *   harshNoGate  the harsh scenario with the head's domain gate off (measures what the gate does);
+ *   harshAdapter the harsh scenario with the adapter tier (the comparison).
+ *   nice -n 10 npx tsx bench/training/head.ts [--only harsh,harshNoGate,harshAdapter,newClasses,incremental] [--steps N]
  */
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
@@ -21,7 +22,9 @@ import { computeOutputs } from '../../src/main/core/models/features/features'
 import { decodeHead, warmStartOf } from '../../src/main/core/models/versions/head'
 import { evaluateHeads } from '../../src/main/core/training/head/headJob'
 import { loadGate } from '../../src/main/core/models/versions/adapterGate'
-import { iouTable } from '../../src/main/core/training/evaluate'
+import { evaluateVariants, iouTable } from '../../src/main/core/training/evaluate'
+import { fromStored } from '../../src/main/core/training/trainJob'
+import { decodeAdapter } from '../../src/main/core/models/versions/adapterFormat'
 import { modelOutputs } from '../../src/main/core/training/modelOutputs'
 import { getReport } from '../../src/main/core/training/versions'
 import { writePst900Dataset } from '../../src/main/core/datasets/synthetic/writePst900'
@@ -31,7 +34,7 @@ import type { TrainingReport, TrainJobResult } from '@shared/contract/methods/tr
 import type { JobInfo } from '@shared/contract/types'
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, steps: { type: 'string' }, out: { type: 'string', default: 'bench/results/finetune.json' }, cache: { type: 'string', default: join(tmpdir(), 'twinlight-training-scenario') } } })
-const only = new Set((values.only ?? 'harsh,harshNoGate,newClasses,incremental').split(','))
+const only = new Set((values.only ?? 'harsh,harshNoGate,harshAdapter,newClasses,incremental').split(','))
 const modelDir = resolve(embeddedPackageDir())
 const HARSH = { gain: 0.6, offset: 0.25, gradient: 0.3 }
 const secs = (t0: number) => Number(((performance.now() - t0) / 1000).toFixed(2))
@@ -57,7 +60,7 @@ async function train(ws: Workstation, extra: Record<string, unknown> = {}) {
   const cpuSeconds = Number(((cpu.user + cpu.system) / 1e6).toFixed(2))
   const r = job.result as TrainJobResult
   const report = getReport(ws.project, r.modelVersionId)
-  log(`  head: held-out mIoU ${report.parentMIoU?.toFixed(3)} → ${report.candidateMIoU?.toFixed(3)} in ${wall} s wall, ${cpuSeconds} s CPU (features ${report.timings.loadMs} ms, train ${report.timings.trainMs} ms, eval ${report.timings.evalMs} ms) ${report.decision}`)
+  log(`  ${String(extra.tier ?? 'head')}: held-out mIoU ${report.parentMIoU?.toFixed(3)} → ${report.candidateMIoU?.toFixed(3)} in ${wall} s wall, ${cpuSeconds} s CPU (features ${report.timings.loadMs} ms, train ${report.timings.trainMs} ms, eval ${report.timings.evalMs} ms) ${report.decision}`)
   return { r, report, wall, cpuSeconds }
 }
 
@@ -138,6 +141,36 @@ async function harsh(work: string, gateParam?: boolean) {
   }
 }
 
+/** The adapter tier on the same harsh-shift data, for the comparison the issue asks for. */
+async function harshAdapter(work: string) {
+  mkdirSync(work, { recursive: true })
+  log('harsh shift (0.6 / 0.25 / 0.3), 50 accepted images, adapter tier')
+  const ws = createWorkstation({ dataDir: join(values.cache!, 'app-data'), transport: 'http' })
+  try {
+    const { trainIds, plain, baseId } = await streetProject(ws, join(work, 'harsh-adapter'), 60)
+    const store = ws.project
+    await warmCache(ws, store.images.ids({}, 'name'), baseId)
+    accept(ws, trainIds.slice(0, 50), baseId)
+    const { r, report, wall, cpuSeconds } = await train(ws, { tier: 'adapter' })
+    const cand = fromStored(decodeAdapter(store.models.adapter(r.modelVersionId)!))
+    const gate = loadGate(store, r.modelVersionId)
+    const [pc, cc] = await evaluateVariants(store, modelOutputs(ws, store.models.get(baseId)), plain, [null, { weights: cand, gate }])
+    const pu = iouTable(pc!.conf)
+    const cu = iouTable(cc!.conf)
+    log(`  unshifted: ${pu.mIoU?.toFixed(3)} → ${cu.mIoU?.toFixed(3)}`)
+    return {
+      tier: 'adapter', shift: HARSH, imagesUsed: { accepted: report.trainImages, heldOutShifted: report.heldOutImages, unshifted: plain.length }, wallSeconds: wall, cpuSeconds,
+      phasesSeconds: { features: report.timings.loadMs / 1000, train: report.timings.trainMs / 1000, evaluate: report.timings.evalMs / 1000 }, steps: report.steps, mode: report.mode,
+      shifted: { base: report.parentMIoU, tuned: report.candidateMIoU, perClass: perClass(report) },
+      unshifted: { base: pu.mIoU, tuned: cu.mIoU },
+      gate: report.gate ? { ...report.gate, unshiftedApplied: cc!.applied } : null,
+      activated: report.activated
+    }
+  } finally {
+    await ws.dispose()
+  }
+}
+
 async function newClasses(work: string) {
   mkdirSync(work, { recursive: true })
   log('new classes: PST900-like scenes, PST900 project, 50 accepted + 100 held out')
@@ -195,6 +228,7 @@ const prev = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { scena
 const scenarios: Record<string, unknown> = { ...(prev.scenarios ?? {}) }
 try {
   if (only.has('harsh')) scenarios.harsh = await harsh(join(work, 'a'))
+  if (only.has('harshAdapter')) scenarios.harshAdapter = await harshAdapter(join(work, 'a3'))
   if (only.has('harshNoGate')) scenarios.harshNoGate = await harsh(join(work, 'a2'), false)
   if (only.has('newClasses')) scenarios.newClasses = await newClasses(join(work, 'b'))
   if (only.has('incremental')) scenarios.incremental = await incremental(join(work, 'c'))
