@@ -13,6 +13,7 @@ export default defineConfig({
           index: fileURLToPath(new URL('./src/main/electron/index.ts', import.meta.url)),
           // The fine-tuning worker thread is its own entry (loaded by training/workerClient.ts).
           'training-worker': fileURLToPath(new URL('./src/main/core/training/worker.ts', import.meta.url)),
+          'head-training-worker': fileURLToPath(new URL('./src/main/core/training/head/headWorker.ts', import.meta.url)),
           // The pre-fill stage threads (decode, preprocess, post-process; loaded by prefill/prefillPool.ts).
           'prefill-worker': fileURLToPath(new URL('./src/main/core/prefill/prefillWorker.ts', import.meta.url))
         }

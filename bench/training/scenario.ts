@@ -67,7 +67,7 @@ export interface ScenarioResult {
  */
 export const DEFAULT_SHIFT: Shift = { gain: 1, offset: 0.2, gradient: 0.2 }
 
-async function dataset(cacheDir: string, name: string, opts: Parameters<typeof writeSyntheticDataset>[1]): Promise<string> {
+export async function dataset(cacheDir: string, name: string, opts: Parameters<typeof writeSyntheticDataset>[1]): Promise<string> {
   const dir = join(cacheDir, name)
   const marker = join(dir, '.complete')
   if (!existsSync(marker)) {

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
+import { writePst900Dataset } from '../../src/main/core/datasets/synthetic/writePst900'
 import { makePackage } from '../models/helpers'
 import { useTmp } from '../helpers/tmp'
 
@@ -41,5 +42,24 @@ describe('twinlight train', () => {
     // The second run continues from the first version (rank 2 kept from the parent's adapter).
     expect(report).toMatchObject({ rank: 2, steps: 40, mode: 'worker', heldOutRule: 'split' })
     expect(report.classes.length).toBe(9)
+  })
+})
+
+describe('twinlight train --tier head', () => {
+  it('fine-tunes a PST900 project (classes the model does not have) and prints the table with its class names', async () => {
+    const dir = tmp()
+    const data = join(dir, 'pst')
+    await writePst900Dataset(data, { count: 10, seed: 6, width: 96, height: 64, compressionLevel: 1 })
+    const env = { TWINLIGHT_HOME: join(dir, 'home'), TWINLIGHT_MODEL_DIR: makePackage({ inW: 64, inH: 48, classes: 9, dim: 8, seed: 4, name: 'cli-fixture' }) }
+    const project = join(dir, 'pst.twinlight')
+    expect(twinlight(['import', data, '--project', project], env).code).toBe(0)
+    const bad = twinlight(['train', project, '--tier', 'wide'], env)
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--tier must be adapter or head \(got "wide"\)/)
+    const r = twinlight(['train', project, '--tier', 'head', '--steps', '40', '--activate', 'always'], env)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/head tier \(hidden width 12, the project's \d+ classes\), 40 steps/)
+    expect(r.stdout).toMatch(/^Hand-Drill\s/m)
+    expect(r.stdout).toMatch(/^Survivor\s/m)
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createDispatcher } from '../../src/main/core/api/dispatcher'
 import { allHandlers } from '../../src/main/core/api/handlers'
-import { registerTrainingJob } from '../../src/main/core/training/trainJob'
+import { registerTrainingJob } from '../../src/main/core/training/registerTraining'
 import type { TrainingReport, TrainJobResult } from '@shared/contract/methods/training'
 import type { JobInfo } from '@shared/contract/types'
 import { useTmp } from '../helpers/tmp'

@@ -1,3 +1,4 @@
+import { JobInterrupted } from './interrupted'
 import type { JobInfo, JobKind } from '@shared/contract/types'
 import { ApiError } from '@shared/contract/errors'
 import type { JobsRepo } from '../store/jobsRepo'
@@ -131,10 +132,12 @@ export class JobRunner {
       } catch (e) {
         const cancelled = controller.signal.aborted || (e instanceof ApiError && e.code === 'cancelled')
         const message = (e as Error).message
-        repo.update(id, { state: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : message, message: cancelled ? 'Cancelled.' : `Failed: ${message}` })
-        last.message = cancelled ? 'Cancelled.' : `Failed: ${message}`
-        emit(cancelled ? 'cancelled' : 'failed')
-        if (!cancelled && !(e instanceof ApiError)) console.error(`twinlight: job ${id} (${kind}) failed`, e)
+        const state = cancelled ? 'cancelled' : e instanceof JobInterrupted ? 'interrupted' : 'failed'
+        const text = cancelled ? 'Cancelled.' : state === 'interrupted' ? `Interrupted: ${message}` : `Failed: ${message}`
+        repo.update(id, { state, error: cancelled ? null : message, message: text })
+        last.message = text
+        emit(state)
+        if (state === 'failed' && !(e instanceof ApiError)) console.error(`twinlight: job ${id} (${kind}) failed`, e)
       } finally {
         this.running.delete(id)
       }

@@ -20,6 +20,8 @@ import { modelImageSource, type ModelImageSource } from '../models/pixels/imageI
 import { allocSlot, type InputSlot } from '../models/pixels/preprocess'
 import { resolveVersion } from '../models/versions/modelVersions'
 import { classMapping } from './classMap'
+import { headClassMap } from './headClasses'
+import { applyHead, warmStartOf } from '../models/versions/head'
 import { applyAdapter } from '@shared/adapter'
 import { gateAllows } from '../models/versions/adapterGate'
 import { regionSkipClasses } from './regions'
@@ -109,7 +111,12 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
   const engine: ModelEngine = await st.engines.get(version.packageDir, { forceCpu: p.cpu || st.forceCpu })
   st.recordEp(engine.ep)
   const m = engine.manifest
-  const classMap = classMapping(store, m) // refuses before anything is written
+  // A head-tier version predicts the project's own classes (its channel → class table); otherwise
+  // the package's classes must map onto the project's (refuses before anything is written).
+  const classMap = version.head ? headClassMap(store, version.head, version.info.id) : classMapping(store, m)
+  if (version.head && (version.head.cm !== engine.shapes.c || version.head.d !== engine.shapes.d)) {
+    throw new ApiError('bad_input', `Model version ${version.info.id}: head is for C=${version.head.cm}, D=${version.head.d}, the package gives C=${engine.shapes.c}, D=${engine.shapes.d}.`)
+  }
   if (version.adapter && (version.adapter.c !== engine.shapes.c || version.adapter.d !== engine.shapes.d)) {
     throw new ApiError('bad_input', `Model version ${version.info.id}: adapter is for C=${version.adapter.c}, D=${version.adapter.d}, the package gives C=${engine.shapes.c}, D=${engine.shapes.d}.`)
   }
@@ -166,8 +173,13 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
     // The cache keeps the base logits: copied before the adapter edits them in place.
     const baseLogits = p.cacheFeatures && version.adapter ? out.logits.slice() : null
     if (version.adapter && gateAllows(version.gate, out.features, shapes.d, shapes.h, shapes.w, prep.image.frame)) applyAdapter(out.logits, out.features, shapes, version.adapter)
+    // The head reads the base logits and features and writes new logits over the project's classes.
+    // A gated head version leaves images unlike its training images at its warm start (the base).
+    const head = version.head ? applyHead(gateAllows(version.gate, out.features, shapes.d, shapes.h, shapes.w, prep.image.frame) ? version.head : warmStartOf(version.head), out.logits, out.features, shapes.h, shapes.w) : null
     try {
-      const { result: r, logits } = await stages.finish({ logits: out.logits, shapes, frame: prep.image.frame, classMap, skipClasses: skip, features: p.cacheFeatures ? out.features : null })
+      const finished = await stages.finish({ logits: head ?? out.logits, shapes: head ? { ...shapes, c: version.head!.p } : shapes, frame: prep.image.frame, classMap, skipClasses: skip, features: p.cacheFeatures ? out.features : null })
+      const r = finished.result
+      const logits = head ? out.logits : finished.logits
       if (p.cacheFeatures) track(st.cache.putEncodedAsync(key, shapes, baseLogits ?? logits, r.half!))
       const { imageW: width, imageH: height } = prep.image.frame
       batch.push({ id: prep.id, width, height, labels: r.labels, confidence: r.confidence, regions: r.regions, meanConfidence: r.meanConfidence })

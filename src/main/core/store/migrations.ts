@@ -163,6 +163,15 @@ CREATE TABLE class_change_pixels (
   PRIMARY KEY (change_id, tbl, row_id)
 );
 `
+  },
+  {
+    // Head-tier fine-tuning (issue 19): a version's per-pixel head over the frozen backbone,
+    // predicting the project's classes (layout: models/versions/head.ts). Its presence makes the
+    // version's tier 'head'; adapter versions keep models.adapter.
+    version: 4,
+    sql: `
+CREATE TABLE model_heads (model_id INTEGER PRIMARY KEY REFERENCES models(id) ON DELETE CASCADE, head BLOB NOT NULL);
+`
   }
 ]
 

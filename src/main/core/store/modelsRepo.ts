@@ -11,11 +11,14 @@ interface ModelRow {
   metrics: string | null
   active: number
   created_at: string
+  has_head: number
 }
 
 function toInfo(r: ModelRow): ModelVersionInfo {
-  return { id: r.id, name: r.name, kind: r.kind, parentId: r.parent_id, packagePath: r.package_path, createdAt: r.created_at, metrics: r.metrics ? JSON.parse(r.metrics) : null }
+  return { id: r.id, name: r.name, kind: r.kind, parentId: r.parent_id, packagePath: r.package_path, createdAt: r.created_at, metrics: r.metrics ? JSON.parse(r.metrics) : null, tier: r.kind === 'base' ? null : r.has_head ? 'head' : 'adapter' }
 }
+
+const SELECT = 'SELECT models.*, (SELECT count(*) FROM model_heads h WHERE h.model_id = models.id) AS has_head FROM models'
 
 /** Base packages and adapter versions; exactly one (or none) is active. */
 export class ModelsRepo {
@@ -29,7 +32,7 @@ export class ModelsRepo {
   }
 
   get(id: number): ModelVersionInfo {
-    const r = this.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelRow | undefined
+    const r = this.db.prepare(`${SELECT} WHERE id = ?`).get(id) as ModelRow | undefined
     if (!r) throw new ApiError('not_found', `Model version ${id} does not exist in this project.`)
     return toInfo(r)
   }
@@ -40,12 +43,22 @@ export class ModelsRepo {
     return r.adapter
   }
 
+  /** The head blob of a head-tier version (models/versions/head.ts), or null. */
+  head(id: number): Uint8Array | null {
+    const r = this.db.prepare('SELECT head FROM model_heads WHERE model_id = ?').get(id) as { head: Buffer } | undefined
+    return r ? r.head : null
+  }
+
+  setHead(id: number, head: Uint8Array): void {
+    this.db.prepare('INSERT INTO model_heads (model_id, head) VALUES (?, ?) ON CONFLICT (model_id) DO UPDATE SET head = excluded.head').run(id, head)
+  }
+
   list(): ModelVersionInfo[] {
-    return (this.db.prepare('SELECT * FROM models ORDER BY id').all() as ModelRow[]).map(toInfo)
+    return (this.db.prepare(`${SELECT} ORDER BY id`).all() as ModelRow[]).map(toInfo)
   }
 
   active(): ModelVersionInfo | null {
-    const r = this.db.prepare('SELECT * FROM models WHERE active = 1').get() as ModelRow | undefined
+    const r = this.db.prepare(`${SELECT} WHERE active = 1`).get() as ModelRow | undefined
     return r ? toInfo(r) : null
   }
 
@@ -71,6 +84,7 @@ export class ModelsRepo {
       [count('SELECT count(*) AS n FROM annotations WHERE model_version_id = ?'), 'label map']
     ].filter(([n]) => (n as number) > 0).map(([n, what]) => `${n} ${what}${n === 1 ? '' : 's'}`)
     if (refs.length) throw new ApiError('conflict', `Model version ${id} (${v.name}) cannot be removed: ${refs.join(', ')} of this project refer to it (kept for the history). Make another version active instead.`)
+    this.db.prepare('DELETE FROM model_heads WHERE model_id = ?').run(id)
     this.db.prepare('DELETE FROM models WHERE id = ?').run(id)
   }
 

@@ -11,7 +11,7 @@ import { frameFor } from '../models/pixels/geometry'
 import { classMapping } from '../prefill/classMap'
 import type { OutputsFactory } from './trainJob'
 
-export const modelOutputs: OutputsFactory = (ws, base) => {
+export const modelOutputs: OutputsFactory = (ws, base, opts) => {
   let manifest: Promise<ModelManifest> | null = null
   let classMap: Uint8Array | null | undefined
   return {
@@ -19,7 +19,7 @@ export const modelOutputs: OutputsFactory = (ws, base) => {
       const store = ws.project
       manifest ??= loadModelPackage(resolve(store.resolvePath(base.packagePath))).then((p) => p.manifest)
       const m = await manifest
-      if (classMap === undefined) classMap = classMapping(store, m)
+      if (classMap === undefined) classMap = opts?.classes === 'project' ? null : classMapping(store, m)
       // The base version: logits without any adapter; the trainer adds its own Δ.
       const o = await computeOutputs(ws, imageId, base.id)
       const row = store.images.get(imageId)

@@ -27,10 +27,15 @@ export interface TrainParams {
   seed?: number
   activate?: ActivatePolicy
   gate?: boolean
+  /** 'adapter' (default): linear delta on the package's classifier; 'head': a head over the project's classes (training/head). */
+  tier?: 'adapter' | 'head'
 }
 
-/** Supplies base-package outputs for the images of the open project. */
-export type OutputsFactory = (ws: Workstation, base: ModelVersionInfo) => OutputsSource
+/**
+ * Supplies base-package outputs for the images of the open project. `classes: 'project'` (the head
+ * tier) needs no package → project class mapping, so none is looked up.
+ */
+export type OutputsFactory = (ws: Workstation, base: ModelVersionInfo, opts?: { classes?: 'mapped' | 'project' }) => OutputsSource
 
 export interface TrainingPlan {
   active: ModelVersionInfo
@@ -43,7 +48,7 @@ export interface TrainingPlan {
  * Checks that a run can start, with a clear reason when not; nothing is written when it cannot.
  * Used by the API before queuing a job, and by the job itself.
  */
-export async function planTraining(store: ProjectStore, opts: { registerBase?: boolean } = {}): Promise<TrainingPlan> {
+export async function planTraining(store: ProjectStore, opts: { registerBase?: boolean; tier?: 'adapter' | 'head' } = {}): Promise<TrainingPlan> {
   const split = splitAccepted(store)
   if (!split.train.length) {
     const n = split.heldOut.length
@@ -61,6 +66,9 @@ export async function planTraining(store: ProjectStore, opts: { registerBase?: b
     }
   }
   if (!active) throw new ApiError('conflict', 'No model is active in this project: add a model and pre-fill before fine-tuning.')
+  if (active.tier === 'head' && opts.tier !== 'head') {
+    throw new ApiError('conflict', `The active version ${active.id} (${active.name}) is a head-tier version: fine-tune it with the head tier (--tier head), or activate the base or an adapter version for the adapter tier. Nothing was changed.`)
+  }
   const base = baseOf(store, active)
   const blob = active.kind === 'adapter' ? store.models.adapter(active.id) : null
   return { active, base, parentAdapter: blob && blob.length ? decodeAdapter(blob, `adapter of model version ${active.id}`) : null, split }
@@ -162,9 +170,4 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
 
 function fmt(v: number | null): string {
   return v === null ? '—' : v.toFixed(4)
-}
-
-/** Registers the `train` job kind. `outputs` binds the model layer (tests pass synthetic sources). */
-export function registerTrainingJob(ws: Workstation, outputs: OutputsFactory): void {
-  ws.jobs.register<TrainParams>('train', (ctx) => runTraining(ws, ctx, outputs))
 }

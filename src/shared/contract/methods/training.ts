@@ -22,6 +22,8 @@ export interface TrainingReport {
   parentId: number
   baseId: number
   createdAt: string
+  /** Which tier made the version (absent in reports from before issue 19: 'adapter'). For 'head', `rank` is the head's hidden width. */
+  tier?: 'adapter' | 'head'
   rank: number
   steps: number
   batch: number
@@ -81,7 +83,9 @@ export const trainingMethods = {
         /** if-better (default): activate only when held-out mIoU is not worse than the parent's. */
         activate: z.enum(activatePolicies).optional(),
         /** Apply the adapter only to images like its training images (default true); see docs/training.md. */
-        gate: z.boolean().optional()
+        gate: z.boolean().optional(),
+        /** 'adapter' (default) or 'head': a head over the project's own classes (docs/training.md). */
+        tier: z.enum(['adapter', 'head']).optional()
       })
       .strict(),
     'Start a fine-tuning job (LoRA adapter trained from accepted masks).'

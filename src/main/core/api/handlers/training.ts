@@ -14,7 +14,7 @@ export function trainingHandlers(ws: Workstation): Pick<Handlers, Names> {
         throw new ApiError('conflict', 'A fine-tuning job is already running; wait for it or cancel it first.')
       }
       // Refuse before queuing a job when there is nothing to learn from (nothing changes).
-      await planTraining(store)
+      await planTraining(store, { tier: params.tier ?? 'adapter' })
         .catch((e: unknown) => {
           // No active model yet is fine here: the job registers the embedded base package.
           if (e instanceof ApiError && e.message.startsWith('No model is active')) return null

@@ -12,6 +12,7 @@ import { appRoot } from '../../appInfo'
 import type { ProjectStore } from '../../store/projectStore'
 import { loadModelPackage } from '../package/packageLoader'
 import { decodeAdapter, type Adapter } from '@shared/adapter'
+import { decodeHead, type Head } from './head'
 
 export const EMBEDDED_PACKAGE = 'resources/models/tiny-sartm'
 
@@ -48,6 +49,8 @@ export interface ResolvedVersion {
   packageDir: string
   adapter: Adapter | null
   gate: AdapterGate | null
+  /** A head-tier version's head: it replaces the package's classifier output by the project's classes. */
+  head: Head | null
 }
 
 /** `id`, else the active version, else the embedded base (registered on the way). */
@@ -60,6 +63,7 @@ export async function resolveVersion(store: ProjectStore, id?: number): Promise<
     packageDir: resolve(store.resolvePath(info.packagePath)),
     adapter: blob && blob.length ? decodeAdapter(blob, `adapter of model version ${vid}`) : null,
     // A fine-tuned adapter applies only to images like the ones it was trained on (see models/versions/adapterGate.ts).
-    gate: info.kind === 'adapter' ? loadGate(store, vid) : null
+    gate: info.kind === 'adapter' ? loadGate(store, vid) : null,
+    head: info.tier === 'head' ? decodeHead(store.models.head(vid)!, `head of model version ${vid}`) : null
   }
 }

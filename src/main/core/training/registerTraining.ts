@@ -1,0 +1,12 @@
+/**
+ * Registers the `train` job kind and sends each run to its tier: the adapter (trainJob.ts) or the
+ * head (head/headJob.ts). Its own file so the two tiers do not import each other.
+ */
+import type { Workstation } from '../workstation'
+import { runTraining, type OutputsFactory, type TrainParams } from './trainJob'
+import { runHeadTraining } from './head/headJob'
+
+/** `outputs` binds the model layer (tests pass synthetic sources). */
+export function registerTrainingJob(ws: Workstation, outputs: OutputsFactory): void {
+  ws.jobs.register<TrainParams>('train', (ctx) => (ctx.params?.tier === 'head' ? runHeadTraining(ws, ctx, outputs) : runTraining(ws, ctx, outputs)))
+}
