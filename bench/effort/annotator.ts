@@ -12,6 +12,8 @@
  *     thinner than `minWidth` px (its deepest pixel closer than minWidth/2 to its edge) or smaller
  *     than `minArea` is tolerated (boundary slivers, like the IoU target); otherwise it costs
  *     ceil(area / strokeArea) strokes, strokeArea = brush diameter x stroke length.
+ * The annotator may instead discard the proposal (eraser at its largest size, 400 px: ceil(height /
+ * 400) strokes) and start from nothing; it does whichever costs fewer actions (withDiscard).
  * Pure: the click tool is a callback.
  */
 import { connectedComponents } from '@shared/labelmap/components'
@@ -55,7 +57,7 @@ export interface EffortRule {
   ignore: number
 }
 
-export const DEFAULT_RULE: EffortRule = { target: 0.9, maxClicks: 20, patience: 3, minClickArea: 64, window: 4, brush: 8, strokeLength: 64, minWidth: 3, minArea: 16, ignore: 255 }
+export const DEFAULT_RULE: EffortRule = { target: 0.9, maxClicks: 20, patience: 2, minClickArea: 64, window: 4, brush: 8, strokeLength: 64, minWidth: 3, minArea: 16, ignore: 255 }
 
 export interface Effort {
   pixelsToFix: number
@@ -67,6 +69,18 @@ export interface Effort {
   /** Wrong pixels left after the tools (tolerated slivers), before the image is set to the truth. */
   residualPixels: number
   actions: number
+  /** The proposal was erased and the image done from nothing (cheaper than correcting it). */
+  discarded?: boolean
+}
+
+/** Eraser strokes that clear a whole image (largest brush 400 px, one sweep per 400 rows). */
+export const discardStrokes = (height: number): number => Math.ceil(height / 400)
+
+/** The cheaper of correcting the proposal and erasing it to do the image from nothing. */
+export function withDiscard(review: Effort, fromNothing: Effort, height: number): Effort {
+  const erase = discardStrokes(height)
+  if (fromNothing.actions + erase >= review.actions) return review
+  return { ...fromNothing, pixelsToFix: review.pixelsToFix, strokes: fromNothing.strokes + erase, actions: fromNothing.actions + erase, discarded: true }
 }
 
 export function wrongPixels(map: ArrayLike<number>, gt: ArrayLike<number>, ignore: number): number {

@@ -1,6 +1,6 @@
 // The simulated annotator's accounting: region decisions, NoC clicks, brush strokes, totals.
 import { describe, expect, it } from 'vitest'
-import { brushStrokes, correctImage, DEFAULT_RULE, regionDecisions, type Truth } from '../../bench/effort/annotator'
+import { brushStrokes, correctImage, DEFAULT_RULE, regionDecisions, withDiscard, type Effort, type Truth } from '../../bench/effort/annotator'
 import { clickUntil, iouAfter, nocAt, type ClickPoint } from '../../bench/effort/noc'
 import type { CropMask } from '../../bench/effort/masks'
 import { proposalRegions } from '@shared/labelmap/regions'
@@ -66,6 +66,14 @@ describe('simulated annotator', () => {
     const sliver = Uint8Array.from(t.label)
     for (let y = 5; y < 13; y++) sliver[y * W + 5] = 0 // a 1-px column of the car missed
     expect(brushStrokes(sliver, t.label, W, H, rule)).toEqual({ strokes: 0, tolerated: 8 })
+  })
+
+  it('a proposal dearer to correct than to redo is erased (1 stroke at 30 rows) and done from nothing', () => {
+    const e = (actions: number, pixelsToFix = 0): Effort => ({ pixelsToFix, rejects: 0, relabels: 0, clicks: actions, objectsClicked: 0, strokes: 0, residualPixels: 0, actions })
+    expect(withDiscard(e(50, 900), e(10, 300), H)).toMatchObject({ actions: 11, strokes: 1, pixelsToFix: 900, discarded: true })
+    const kept = withDiscard(e(11, 900), e(10, 300), H)
+    expect(kept.actions).toBe(11)
+    expect(kept.discarded).toBeUndefined()
   })
 
   it('NoC: a tool that needs a second (negative) click; counts and IoU curve', async () => {
