@@ -8,7 +8,7 @@ import sharp from 'sharp'
 import type { Block } from './report'
 
 interface PlotInput {
-  scenario: { images: number; k: number; size: string }
+  scenario: { images: number; k: number; size: string; family: string }
   runs: Record<string, unknown>
 }
 
@@ -60,7 +60,7 @@ export async function renderPlot(r: PlotInput, file: string): Promise<void> {
   const W = 1060
   const H = 860
   const parts = [`<rect width="${W}" height="${H}" fill="white"/>`]
-  parts.push(`<text x="${W / 2}" y="26" font-size="15" text-anchor="middle" font-family="sans-serif">Simulated annotator: ${r.scenario.images} shifted street images ${r.scenario.size}, fine-tune every ${r.scenario.k}</text>`)
+  parts.push(`<text x="${W / 2}" y="26" font-size="15" text-anchor="middle" font-family="sans-serif">Simulated annotator: ${r.scenario.images} ${r.scenario.family.startsWith('PST') ? 'PST900-like indoor' : 'shifted street'} images ${r.scenario.size}, fine-tune every ${r.scenario.k}</text>`)
   parts.push(...panel(r, 'actions', 'mean corrective actions per image', 10), ...panel(r, 'pixelsToFix', 'mean pixels to fix per image', 430))
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${parts.join('')}</svg>`
   writeFileSync(file, await sharp(Buffer.from(svg)).png().toBuffer())

@@ -18,7 +18,7 @@ import { registerPromptModel } from '../../src/main/core/click/register'
 import { releasePrompt } from '../../src/main/core/click/service'
 import { correctImage, DEFAULT_RULE, withDiscard, type Effort } from './annotator'
 import { blocks, goalAfterTwoRounds, totals, type Baseline, type ImageRecord } from './report'
-import { generatedSet, Session, truthOf } from './session'
+import { generatedSet, Session, truthOf, type Family } from './session'
 import { renderPlot } from './plot'
 
 const { values } = parseArgs({
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     k: { type: 'string', default: '25' },
     orders: { type: 'string', default: 'name,uncertainty' },
     tier: { type: 'string', default: 'adapter' },
+    family: { type: 'string', default: 'street' },
     size: { type: 'string', default: '640x480' },
     seed: { type: 'string', default: '31' },
     shift: { type: 'string', default: '0.6,0.25,0.3' },
@@ -39,6 +40,8 @@ const N = Number(values.images)
 const K = Number(values.k)
 const [W, H] = values.size!.split('x').map(Number) as [number, number]
 const [gain, offset, gradient] = values.shift!.split(',').map(Number) as [number, number, number]
+const family = values.family as Family
+if (family !== 'street' && family !== 'pst900') throw new Error(`--family: unknown family "${values.family}" (street, pst900)`)
 const orders = values.orders!.split(',') as ('name' | 'uncertainty')[]
 for (const o of orders) if (o !== 'name' && o !== 'uncertainty') throw new Error(`--orders: unknown order "${o}" (name, uncertainty)`)
 if (![N, K, W, H, gain, offset, gradient].every(Number.isFinite)) throw new Error('--images, --k, --size, --shift: numbers expected')
@@ -49,11 +52,11 @@ const t0 = performance.now()
 const el = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`
 const log = (s: string) => console.log(`[${el()}] ${s}`)
 const load0 = loadavg()[0]!
-const classes = classPreset('mfnet')
+const classes = classPreset(family === 'pst900' ? 'pst900' : 'mfnet')
 const work = mkdtempSync(join(tmpdir(), 'twinlight-effort-'))
 const dataDir = join(work, 'data') // shared by the orders: embeddings and backbone features are computed once
-const set = await generatedSet(values.cache!, N, Number(values.seed), { width: W, height: H, thermalGain: gain, thermalOffset: offset, thermalGradient: gradient })
-log(`${N} images ${W}x${H} (shift gain ${gain} / offset ${offset} / gradient ${gradient}) in ${set.dir}`)
+const set = await generatedSet(values.cache!, family, N, Number(values.seed), { width: W, height: H, thermalGain: gain, thermalOffset: offset, thermalGradient: gradient })
+log(`${N} ${family} images ${W}x${H} (shift gain ${gain} / offset ${offset} / gradient ${gradient}) in ${set.dir}`)
 
 const baseline = new Map<string, Baseline>()
 const runs: Record<string, unknown> = {}
@@ -65,6 +68,8 @@ async function runOrder(order: 'name' | 'uncertainty'): Promise<void> {
     await registerPromptModel(s.ws.project, { folder: tinyDir })
     await s.job('startImport', { dir: set.dir, withoutLabels: true })
     const base = await s.activeModel() // listModels registers the embedded base model
+    // The street model's classes differ from PST900's: its person becomes survivor, the rest unlabelled
+    if (family === 'pst900') await s.call('setClassMapping', { mapping: [0, null, 4, null, null, null, null, null, null] })
     let tp = performance.now()
     await s.job('startPrefill', {})
     log(`${order}: base model ${base.name} pre-filled ${N} images in ${((performance.now() - tp) / 1000).toFixed(1)} s`)
@@ -124,7 +129,7 @@ try {
     date: new Date().toISOString(),
     wallSeconds: Math.round((performance.now() - t0) / 1000),
     machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, loadAverageAtStart: +load0.toFixed(2), loadAverageAtEnd: +loadavg()[0]!.toFixed(2) },
-    scenario: { family: 'street (MFNet layout)', images: N, size: `${W}x${H}`, seed: Number(values.seed), shift: { gain, offset, gradient }, k: K, tier: values.tier, clickTool: 'tiny-sartm prompt decoder (promptSegment)' },
+    scenario: { family: family === 'pst900' ? 'PST900-like indoor (PST900 layout; model person → survivor)' : 'street (MFNet layout)', images: N, size: `${W}x${H}`, seed: Number(values.seed), shift: family === 'pst900' ? null : { gain, offset, gradient }, k: K, tier: values.tier, clickTool: 'tiny-sartm prompt decoder (promptSegment)' },
     rule: DEFAULT_RULE,
     totals: { noModel: totals(b.map((x) => x.none)), baseModelOnly: totals(b.map((x) => x.base)), ...Object.fromEntries(orders.map((o) => [`withFineTune_${o}`, (runs[o] as { totals: unknown }).totals])) },
     orderHelped: r('name') && r('uncertainty') ? { nameMeanActions: r('name')!.totals.meanActions, uncertaintyMeanActions: r('uncertainty')!.totals.meanActions, nameRatioAfterTwoRounds: r('name')!.goalAfterTwoRounds.ratio, uncertaintyRatioAfterTwoRounds: r('uncertainty')!.goalAfterTwoRounds.ratio } : null,

@@ -13,6 +13,8 @@ import { createWorkstation } from '../../src/main/core/app'
 import type { Workstation } from '../../src/main/core/workstation'
 import { generateScene, type SceneOptions } from '../../src/main/core/datasets/synthetic/scene'
 import { sceneSeed, writeSyntheticDataset } from '../../src/main/core/datasets/synthetic/writeDataset'
+import { writePst900Dataset } from '../../src/main/core/datasets/synthetic/writePst900'
+import { generateIndoorScene } from '../../src/main/core/datasets/synthetic/indoorScene'
 import { fromBase64Deflated } from '../../src/main/core/store/labelCodec'
 import { proposalRegions, regionSkipClasses } from '@shared/labelmap/regions'
 import type { ClassInfo, ImagePage, JobInfo, LabelMapPayload } from '@shared/contract/types'
@@ -23,7 +25,10 @@ import type { Truth } from './annotator'
 import type { CropMask } from './masks'
 import type { ClickPoint, ClickTool } from './noc'
 
+export type Family = 'street' | 'pst900'
+
 export interface GeneratedSet {
+  family: Family
   dir: string
   names: string[]
   seed: number
@@ -31,25 +36,30 @@ export interface GeneratedSet {
 }
 
 /**
- * A generated street dataset without split files (a fresh batch of unlabelled images has none),
- * reused when its parameters match.
+ * A generated dataset, reused when its parameters match: the street family without split files (a
+ * fresh batch of unlabelled images has none), or the PST900-like indoor family (its train/test
+ * folders are its layout; the indoor generator has no thermal shift options, only the size).
  */
-export async function generatedSet(cacheDir: string, count: number, seed: number, scene: SceneOptions): Promise<GeneratedSet> {
-  const key = `effort-${count}-${seed}-${JSON.stringify(scene).replace(/[^a-z0-9.]+/gi, '_')}`
+export async function generatedSet(cacheDir: string, family: Family, count: number, seed: number, scene: SceneOptions): Promise<GeneratedSet> {
+  const key = `effort-${family}-${count}-${seed}-${JSON.stringify(scene).replace(/[^a-z0-9.]+/gi, '_')}`
   const dir = join(cacheDir, key)
   const marker = join(dir, '.complete')
   if (!existsSync(marker)) {
-    const r = await writeSyntheticDataset(dir, { count, seed, ...scene, compressionLevel: 1 })
-    for (const f of ['train', 'val', 'test', 'test_day', 'test_night']) rmSync(join(dir, `${f}.txt`), { force: true })
-    writeFileSync(marker, JSON.stringify({ names: r.names }))
+    let names: string[]
+    if (family === 'pst900') names = (await writePst900Dataset(dir, { count, seed, width: scene.width, height: scene.height, compressionLevel: 1 })).names
+    else {
+      names = (await writeSyntheticDataset(dir, { count, seed, ...scene, compressionLevel: 1 })).names
+      for (const f of ['train', 'val', 'test', 'test_day', 'test_night']) rmSync(join(dir, `${f}.txt`), { force: true })
+    }
+    writeFileSync(marker, JSON.stringify({ names }))
   }
-  return { dir, names: (JSON.parse(readFileSync(marker, 'utf8')) as { names: string[] }).names, seed, scene }
+  return { family, dir, names: (JSON.parse(readFileSync(marker, 'utf8')) as { names: string[] }).names, seed, scene }
 }
 
 export function truthOf(set: GeneratedSet, name: string): Truth {
   const i = set.names.indexOf(name)
   if (i < 0) throw new Error(`${name}: not an image of ${set.dir}`)
-  const s = generateScene(sceneSeed(set.seed, i), set.scene)
+  const s = set.family === 'pst900' ? generateIndoorScene(sceneSeed(set.seed, i), { width: set.scene.width, height: set.scene.height }) : generateScene(sceneSeed(set.seed, i), set.scene)
   return { width: s.width, height: s.height, label: s.label, instances: s.instances, objects: s.objects }
 }
 
