@@ -56,7 +56,7 @@ const classes = classPreset(family === 'pst900' ? 'pst900' : 'mfnet')
 const work = mkdtempSync(join(tmpdir(), 'twinlight-effort-'))
 const dataDir = join(work, 'data') // shared by the orders: embeddings and backbone features are computed once
 const set = await generatedSet(values.cache!, family, N, Number(values.seed), { width: W, height: H, thermalGain: gain, thermalOffset: offset, thermalGradient: gradient })
-log(`${N} ${family} images ${W}x${H} (shift gain ${gain} / offset ${offset} / gradient ${gradient}) in ${set.dir}`)
+log(`${N} ${family} images ${W}x${H}${family === 'street' ? ` (shift gain ${gain} / offset ${offset} / gradient ${gradient})` : ''} in ${set.dir}`)
 
 const baseline = new Map<string, Baseline>()
 const runs: Record<string, unknown> = {}
