@@ -6,7 +6,7 @@
  * truth; after every K accepted images one fine-tune round runs (startTraining; --tier chooses
  * the tier once the head tier lands) and the unreviewed images are pre-filled again.
  *   npx tsx bench/effort/run.ts [--images 300] [--k 25] [--orders name,uncertainty] [--tier adapter]
- *     [--size 640x480] [--seed 31] [--shift 0.6,0.25,0.3] [--out bench/results/effort.json] [--plot docs/effort-curves.png]
+ *     [--family street|pst900] [--size 640x480] [--seed 31] [--shift 0.6,0.25,0.3] [--out bench/results/effort.json] [--plot docs/effort-curves.png]
  */
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
