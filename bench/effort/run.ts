@@ -1,8 +1,9 @@
 /**
  * The simulated annotator bench (issue 20): generated street images with a harsh thermal shift
  * are reviewed through the contract in the app's order ('name', or uncertainty-first =
- * listImages sort 'confidence_asc', lowest mean confidence of the latest proposal first, ties by
- * id = name order), each one corrected (bench/effort/annotator.ts) and accepted as its ground
+ * listImages sort 'uncertainty': lowest mean confidence of the active version's proposal first,
+ * ties by name; the committed results ran with 'confidence_asc', the same order here because every
+ * unreviewed image is re-pre-filled with the active version after each round), each one corrected (bench/effort/annotator.ts) and accepted as its ground
  * truth; after every K accepted images one fine-tune round runs (startTraining; --tier chooses
  * the tier once the head tier lands) and the unreviewed images are pre-filled again.
  *   npx tsx bench/effort/run.ts [--images 300] [--k 25] [--orders name,uncertainty] [--tier adapter]
@@ -91,7 +92,7 @@ async function runOrder(order: 'name' | 'uncertainty'): Promise<void> {
     const rounds: Record<string, unknown>[] = []
     let active = base
     for (;;) {
-      const next = (await s.unreviewed(order === 'name' ? 'name' : 'confidence_asc', 1))[0]
+      const next = (await s.unreviewed(order === 'name' ? 'name' : 'uncertainty', 1))[0]
       if (!next) break
       const regions = await s.regions(next.id, classes)
       const version = regions?.versionId ?? null

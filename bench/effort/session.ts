@@ -94,7 +94,7 @@ export class Session {
   }
 
   /** Unreviewed images (new or pre-filled) in an order of the image browser. */
-  async unreviewed(sort: 'name' | 'confidence_asc', limit = 1000): Promise<ImagePage['items']> {
+  async unreviewed(sort: 'name' | 'uncertainty', limit = 1000): Promise<ImagePage['items']> {
     return (await this.call<ImagePage>('listImages', { filter: { status: ['new', 'prefilled'] }, sort, limit })).items
   }
 
