@@ -94,6 +94,7 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
   say(0, `Reading features of ${split.train.length} accepted images…`, { phase: 'load' })
   const pool = await buildHeadPool(store, source, split.train, channels, {
     ...defaultHeadPoolOptions,
+    dilation: defaultHeadConfig.dilation,
     seed,
     signal: ctx.signal,
     onImage: (d, n) => say(d, `Reading features ${d}/${n}`, { phase: 'load' }),
