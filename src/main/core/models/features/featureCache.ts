@@ -47,7 +47,19 @@ export class FeatureCache {
   private writes = 0
   private evictions = 0
 
-  constructor(readonly dir: string, readonly capBytes: number) {}
+  constructor(readonly dir: string, private cap: number) {}
+
+  get capBytes(): number {
+    return this.cap
+  }
+
+  /** Changes the cap (the Model panel's setting); entries over it are evicted, oldest first. */
+  setCap(bytes: number): void {
+    if (!(bytes > 0)) throw new Error(`feature cache: cap must be positive, got ${bytes}`)
+    this.cap = bytes
+    this.load()
+    this.evict()
+  }
 
   private load(): Map<string, { bytes: number; used: number }> {
     if (this.index) return this.index
