@@ -66,6 +66,8 @@ describe('fine-tune panel, head tier', () => {
     if (list.activeId !== tuned.id) await page.getByTestId('finetune-activate').click()
     await page.waitForFunction((n) => document.querySelector('[data-testid="status-model"]')?.textContent?.includes(n), tuned.name)
     assert.ok((await page.getByTestId('version-list').textContent())?.includes('head'))
+    // A head-tier version outputs the project's classes: no "mapping 0/9" in the status bar.
+    assert.equal((await page.getByTestId('status-mapping').textContent())?.trim(), 'head: project classes')
 
     await page.getByTestId('finetune-reprefill').click()
     // Re-pre-fill touches only the unreviewed images; wait until their current maps come from the head.

@@ -101,7 +101,8 @@ export class JobRunner {
       const first = window[0]!
       const dt = (now - first.t) / 1000
       const rate = dt > 0.2 ? (last.done - first.done) / dt : last.done / Math.max(1e-3, (now - started) / 1000)
-      const eta = rate > 0 && last.total > 0 ? (last.total - last.done) / rate : null
+      // A job whose units cost unequal time (images vs training steps) gives its own estimate.
+      const eta = typeof detail?.etaS === 'number' ? detail.etaS : rate > 0 && last.total > 0 ? (last.total - last.done) / rate : null
       this.hub.emit('job.progress', { jobId: id, kind, state, done: last.done, total: last.total, rate, eta, message: last.message, ...(detail ? { detail } : {}) })
     }
     const ctx: JobContext<never> = {

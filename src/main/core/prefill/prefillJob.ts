@@ -77,6 +77,11 @@ const REVIEWED: ImageStatus[] = ['in_review', 'accepted']
 const PREFETCH = 3
 /** Runs queued at the inference worker: the next starts the moment one ends. */
 const MODEL_QUEUE = 2
+/**
+ * A model slower than this per image gains nothing from a queued run (this thread's share is
+ * milliseconds), and a queued run would make cancel wait for a second image: queue one at a time.
+ */
+const SLOW_MODEL_MS = 1000
 /** Images being post-processed at once (bounds the output buffers held). */
 const FINISHING = 3
 const COMMIT_EVERY = 8
@@ -230,7 +235,10 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
   // MODEL_QUEUE queued at the model (so it never waits for this thread), up to FINISHING being
   // post-processed (stage threads). Images enter each lane in order; results commit as they come.
   const pending: Promise<Prepared>[] = []
-  const running: { prep: Extract<Prepared, { slot: InputSlot }>; out: Promise<BackboneOutputs> }[] = []
+  const running: { prep: Extract<Prepared, { slot: InputSlot }>; out: Promise<BackboneOutputs>; at: number }[] = []
+  // One run at a time until the first run's time is known; then MODEL_QUEUE unless the model is slow.
+  let depth = 1
+  let timed = false
   const finishing = new Set<Promise<void>>()
   let next = 0
   const fill = (): void => {
@@ -243,6 +251,10 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
       out = await r.out
     } finally {
       free.push(r.prep.slot) // the engine put the arrays back into the slot
+    }
+    if (!timed) {
+      timed = true
+      depth = Date.now() - r.at > SLOW_MODEL_MS ? 1 : MODEL_QUEUE
     }
     fill()
     const f = finish(r.prep, out).finally(() => finishing.delete(f))
@@ -261,8 +273,8 @@ export async function runPrefill(ws: Workstation, ctx: Pick<JobContext<unknown>,
         fill()
         continue
       }
-      running.push({ prep, out: engine.run(prep.slot) })
-      if (running.length >= MODEL_QUEUE) await retire()
+      running.push({ prep, out: engine.run(prep.slot), at: Date.now() })
+      if (running.length >= depth) await retire()
     }
     while (running.length) await retire()
     await Promise.all(finishing)

@@ -3,6 +3,7 @@
  * scored on held-out images → a new model version (activated when not worse, or as asked).
  * Nothing is written before the very end, so a cancelled or failed run leaves the project as it was.
  */
+import { TrainClock } from './trainClock'
 import { ApiError } from '@shared/contract/errors'
 import type { ModelVersionInfo } from '@shared/contract/types'
 import type { Workstation } from '../workstation'
@@ -89,7 +90,8 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
   const rank = params.rank ?? parentAdapter?.rank ?? defaultTrainConfig.rank
   const steps = params.steps ?? defaultSteps(split.train.length)
   const total = split.train.length + steps + split.heldOut.length
-  const say = (done: number, msg: string, detail?: Record<string, unknown>) => ctx.progress(done, total, msg, detail)
+  const clock = new TrainClock(split.train.length + split.heldOut.length, steps)
+  const say = (done: number, msg: string, detail?: Record<string, unknown>) => ctx.progress(done, total, msg, { ...detail, etaS: clock.eta() })
 
   const descriptors: Float64Array[] = []
   say(0, `Reading features of ${split.train.length} accepted images…`, { phase: 'load' })
@@ -97,7 +99,7 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
     ...defaultPoolOptions,
     seed,
     signal: ctx.signal,
-    onImage: (d, n) => say(d, `Reading features ${d}/${n}`, { phase: 'load' }),
+    onImage: (d, n) => (clock.image(), say(d, `Reading features ${d}/${n}`, { phase: 'load' })),
     onOutputs: (_id, o) => descriptors.push(imageDescriptor(o.features, o.d, o.h, o.w, o.frame))
   })
   if (!pool.n) throw new ApiError('conflict', 'The accepted masks have no pixels of a trainable class (all ignore?). Nothing was changed.')
@@ -106,10 +108,12 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
   // Continue from the parent's adapter when it has the same shape; a different rank starts afresh.
   const init = parentAdapter && parentAdapter.rank === rank && parentAdapter.c === pool.c && parentAdapter.d === pool.d ? parentAdapter : null
   let lastEmit = 0
+  clock.beginSteps()
   const trained = await trainAdapter(pool, cfg, init, {
     signal: ctx.signal,
     onProgress: (p) => {
       const now = Date.now()
+      clock.stepsAt(p.step)
       if (now - lastEmit < 100 && p.step < p.steps) return
       lastEmit = now
       say(split.train.length + p.step, `Training step ${p.step}/${p.steps} · loss ${p.loss.toFixed(4)}`, { phase: 'train', step: p.step, steps: p.steps, loss: p.loss, points: p.points })
@@ -119,11 +123,12 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
   if (ctx.signal.aborted) throw cancelledError()
 
   const doneBefore = split.train.length + steps
+  clock.beginImages()
   const gate = params.gate === false ? null : fitGate(descriptors)
   const parentGate = active.kind === 'adapter' ? loadGate(store, active.id) : null
   const [parentScores, candScores] = await evaluateVariants(store, source, split.heldOut, [{ weights: parentAdapter, gate: parentGate }, { weights: trained.weights, gate }], {
     signal: ctx.signal,
-    onImage: (d, n) => say(doneBefore + d, `Evaluating on held-out images ${d}/${n}`, { phase: 'evaluate' })
+    onImage: (d, n) => (clock.image(), say(doneBefore + d, `Evaluating on held-out images ${d}/${n}`, { phase: 'evaluate' }))
   })
   const tEval = Date.now()
   const classes = store.classes()

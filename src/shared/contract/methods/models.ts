@@ -33,6 +33,19 @@ export interface FeatureCacheStats {
   evictions: number
 }
 
+/** Cache use plus what one image costs for the active model and how many of the project's fit. */
+export interface CacheInfo extends FeatureCacheStats {
+  /** One entry of the active version's package: header + C·h·w·4 (logits) + D·h·w·2 (features). */
+  perImage: { model: string; c: number; d: number; h: number; w: number; bytes: number } | null
+  /** Images in the open project (null without one). */
+  projectImages: number | null
+  /** How many of them fit the cap (≤ projectImages). */
+  fitImages: number | null
+}
+
+/** Bounds of the cache cap setting, in MB. */
+export const CACHE_CAP_MB = { min: 64, max: 1024 * 1024 } as const
+
 export interface ExecutionInfo {
   /** Provider the models run on: CUDA, DirectML, CoreML or CPU; null before a model was opened. */
   name: string | null
@@ -70,7 +83,11 @@ export const modelMethods = {
   activateModel: method<ModelList>()(z.object({ id }).strict(), 'Make a model version the active one.'),
   /** Regions of the image's latest proposal (the review UI accepts or rejects them one by one). */
   listRegions: method<RegionList | null>()(z.object({ imageId: id }).strict(), 'Regions of the latest proposal of an image, null without one.'),
-  getCacheStats: method<FeatureCacheStats>()(z.object({}).strict(), 'Feature cache use: entries, bytes, cap, hits, misses, evictions.'),
+  /** `capMb` sets the cap for this session (default TWINLIGHT_FEATURE_CACHE_MB or 2048); over-cap entries are evicted. */
+  getCacheStats: method<CacheInfo>()(
+    z.object({ capMb: z.number().int().min(CACHE_CAP_MB.min).max(CACHE_CAP_MB.max).optional() }).strict(),
+    "Feature cache use (entries, bytes, cap, hits, misses, evictions), one image's cost for the active model and how many project images fit; optionally set the cap."
+  ),
   /**
    * Map a model's classes onto the project's: `mapping[i]` is the project class index written for
    * model class i, or null to leave that class's pixels unlabelled; null removes the mapping.

@@ -5,6 +5,7 @@ import { ensureBaseModel, resolveVersion } from '../../models/versions/modelVers
 import { loadModelPackage } from '../../models/package/packageLoader'
 import { setClassMapping } from '../../prefill/classMap'
 import { epLabel } from '../../models/runtime/ep'
+import { cacheInfo } from '../../models/features/cacheInfo'
 import { ApiError } from '@shared/contract/errors'
 
 type ModelHandlers = Pick<Handlers, 'startPrefill' | 'listModels' | 'activateModel' | 'listRegions' | 'getCacheStats' | 'setClassMapping' | 'getExecutionInfo'>
@@ -42,7 +43,10 @@ export function modelHandlers(ws: Workstation): ModelHandlers {
       if (!p) return null
       return { imageId, modelVersionId: p.modelVersionId, width: p.width, height: p.height, regions: p.regions }
     },
-    getCacheStats: () => ws.inference.cache.stats(),
+    getCacheStats: async ({ capMb }) => {
+      if (capMb !== undefined) ws.inference.cache.setCap(capMb * 1024 * 1024)
+      return cacheInfo(ws)
+    },
     setClassMapping: async ({ modelVersionId, mapping }) => {
       const v = await resolveVersion(ws.project, modelVersionId)
       const pkg = await loadModelPackage(v.packageDir)

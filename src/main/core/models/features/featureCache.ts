@@ -27,6 +27,11 @@ export interface CachedOutputs {
   features: Float32Array
 }
 
+/** Bytes of one cache entry: header + float32 logits [C·h·w] + float16 features [D·h·w]. */
+export function entryBytes(s: { c: number; d: number; h: number; w: number }): number {
+  return HEADER + 4 * s.c * s.h * s.w + 2 * s.d * s.h * s.w
+}
+
 /** What the contract's getCacheStats returns. */
 export type CacheStats = FeatureCacheStats
 
@@ -42,7 +47,19 @@ export class FeatureCache {
   private writes = 0
   private evictions = 0
 
-  constructor(readonly dir: string, readonly capBytes: number) {}
+  constructor(readonly dir: string, private cap: number) {}
+
+  get capBytes(): number {
+    return this.cap
+  }
+
+  /** Changes the cap (the Model panel's setting); entries over it are evicted, oldest first. */
+  setCap(bytes: number): void {
+    if (!(bytes > 0)) throw new Error(`feature cache: cap must be positive, got ${bytes}`)
+    this.cap = bytes
+    this.load()
+    this.evict()
+  }
 
   private load(): Map<string, { bytes: number; used: number }> {
     if (this.index) return this.index
@@ -96,16 +113,22 @@ export class FeatureCache {
   }
 
   put(key: string, o: CachedOutputs): void {
+    this.check(o)
+    this.putEncoded(key, o, o.logits, encodeHalf(o.features))
+  }
+
+  /** put with the features already in float16. */
+  putEncoded(key: string, shape: { c: number; d: number; h: number; w: number }, logits: Float32Array, half: Uint16Array): void {
     const idx = this.load()
-    const size = this.check(o)
+    const size = entryBytes(shape)
+    if (logits.length !== shape.c * shape.h * shape.w || half.length !== shape.d * shape.h * shape.w) throw new Error(`feature cache: outputs do not match ${shape.c}x${shape.d}x${shape.h}x${shape.w}`)
     if (size > this.capBytes) return
-    const head = this.header(o)
-    const half = encodeHalf(o.features)
+    const head = this.header(shape)
     const tmp = `${this.file(key)}.${process.pid}.tmp`
     const fd = openSync(tmp, 'w')
     try {
       writeSync(fd, head)
-      writeSync(fd, new Uint8Array(o.logits.buffer, o.logits.byteOffset, o.logits.byteLength))
+      writeSync(fd, new Uint8Array(logits.buffer, logits.byteOffset, logits.byteLength))
       writeSync(fd, new Uint8Array(half.buffer, half.byteOffset, half.byteLength))
     } finally {
       closeSync(fd)

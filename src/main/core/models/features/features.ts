@@ -1,13 +1,15 @@
 /**
  * Backbone outputs of one project image for a model version, the entry point for adapter training
  * (issue 7) and the prompt decoder: features come from the on-disk cache when present (fp16),
- * otherwise the image is decoded, preprocessed and run, and the result cached. Logits include the
+ * otherwise the image is decoded, preprocessed and run, and the result cached (features rounded to
+ * float16 either way, so the outputs do not depend on the cache's state). Logits include the
  * version's adapter (Δ = B·A·features), at the features' resolution.
  */
 import type { Workstation } from '../../workstation'
 import { featureCacheKey, type CachedOutputs } from './featureCache'
 import { readImageForModel } from '../pixels/imageInput'
 import { allocSlot } from '../pixels/preprocess'
+import { decodeHalf, encodeHalf } from '../pixels/fp16'
 import { resolveVersion } from '../versions/modelVersions'
 import { applyAdapter } from '@shared/adapter'
 import { gateAllows } from '../versions/adapterGate'
@@ -51,8 +53,11 @@ export async function computeOutputs(ws: Workstation, imageId: number, modelVers
       if (pl.free.length < 4 && slot.rgb.length > 0) pl.free.push(slot) // a failed run may leave it detached
     }
     const { c, d, h, w } = engine.shapes
-    st.cache.put(featureCacheKey(img.contentHash, m.id, reg), { c, d, h, w, logits: r.logits, features: r.features })
-    out = { c, d, h, w, logits: r.logits, features: r.features }
+    // Features go through float16 whether or not the cache keeps them, so a result never depends
+    // on what the cache holds (a cap smaller than the project recomputes the same numbers).
+    const half = encodeHalf(r.features)
+    st.cache.putEncoded(featureCacheKey(img.contentHash, m.id, reg), { c, d, h, w }, r.logits, half)
+    out = { c, d, h, w, logits: r.logits, features: decodeHalf(half) }
   }
   if (version.adapter && gateAllows(version.gate, out.features, out.d, out.h, out.w, frameFor(m, row.width, row.height))) {
     const logits = new Float32Array(out.logits)

@@ -51,6 +51,8 @@ export function warmMap(store: ProjectStore, manifest: ModelManifest | null, cha
 
 export interface HeadPoolOptions {
   perImage: number
+  /** The head's dilation: which neighbours of a sampled cell the pool keeps (3×3 taps). */
+  dilation: number
   seed: number
   recencyBoost: number
   signal?: AbortSignal
@@ -58,13 +60,14 @@ export interface HeadPoolOptions {
   onOutputs?: (imageId: number, o: ModelOutputs) => void
 }
 
-export const defaultHeadPoolOptions: Omit<HeadPoolOptions, 'seed'> = { perImage: 2048, recencyBoost: 2 }
+export const defaultHeadPoolOptions: Omit<HeadPoolOptions, 'seed'> = { perImage: 2048, dilation: 2, recencyBoost: 2 }
 
 export async function buildHeadPool(store: ProjectStore, source: OutputsSource, ids: number[], channels: Uint8Array, opts: HeadPoolOptions): Promise<HeadPool> {
   const toChannel = new Uint8Array(256).fill(NO_CLASS)
   channels.forEach((pi, k) => (toChannel[pi] = k))
   const rng = new Prng(opts.seed ^ 0x5eed)
   const grids: Float32Array[] = []
+  const cells: Int32Array[] = []
   const parts: { img: number; idx: Int32Array; labels: Uint8Array; represent: Float32Array; recency: number }[] = []
   let shape: { d: number; cm: number; h: number; w: number } | null = null
   for (let k = 0; k < ids.length; k++) {
@@ -79,19 +82,27 @@ export async function buildHeadPool(store: ProjectStore, source: OutputsSource, 
     const grid = downsampleLabels(ann.labels, frameOf(o, ann.width, ann.height), o.h, o.w, toChannel)
     const picked = stratify(grid, opts.perImage, rng)
     if (!picked.idx.length) continue
+    // Keep only the sampled cells' 3×3 dilated neighbourhoods (the head's receptive field), so the
+    // pool does not hold every image's full outputs (13 MB+ each at 320×320).
+    const keep = neighbourhood(picked.idx, o.h, o.w, opts.dilation)
     const hw = o.h * o.w
     const cin = o.d + o.c
-    const g = new Float32Array(hw * cin)
-    for (let c = 0; c < o.d; c++) for (let q = 0, src = c * hw; q < hw; q++) g[q * cin + c] = o.features[src + q]!
-    for (let c = 0; c < o.c; c++) for (let q = 0, src = c * hw; q < hw; q++) g[q * cin + o.d + c] = o.logits[src + q]!
+    const g = new Float32Array(keep.length * cin)
+    for (let r = 0; r < keep.length; r++) {
+      const q = keep[r]!
+      const row = r * cin
+      for (let c = 0; c < o.d; c++) g[row + c] = o.features[c * hw + q]!
+      for (let c = 0; c < o.c; c++) g[row + o.d + c] = o.logits[c * hw + q]!
+    }
     const recency = ids.length > 1 ? 1 + ((opts.recencyBoost - 1) * k) / (ids.length - 1) : 1
     parts.push({ img: grids.length, idx: picked.idx, labels: picked.labels, represent: picked.represent, recency })
     grids.push(g)
+    cells.push(keep)
     opts.onImage?.(k + 1, ids.length)
   }
   const s = shape ?? { d: 0, cm: 0, h: 0, w: 0 }
   const n = parts.reduce((a, p) => a + p.idx.length, 0)
-  const pool: HeadPool = { d: s.d, cm: s.cm, h: s.h, w: s.w, grids, n, img: new Int32Array(n), cell: new Int32Array(n), labels: new Uint8Array(n), represent: new Float32Array(n), recency: new Float32Array(n) }
+  const pool: HeadPool = { d: s.d, cm: s.cm, h: s.h, w: s.w, grids, cells, n, img: new Int32Array(n), cell: new Int32Array(n), labels: new Uint8Array(n), represent: new Float32Array(n), recency: new Float32Array(n) }
   let at = 0
   for (const p of parts) {
     pool.img.fill(p.img, at, at + p.idx.length)
@@ -102,4 +113,25 @@ export async function buildHeadPool(store: ProjectStore, source: OutputsSource, 
     at += p.idx.length
   }
   return pool
+}
+
+/** Sorted cell indices of the in-bounds 3×3 dilated taps around each of `idx`. */
+export function neighbourhood(idx: Int32Array, h: number, w: number, dil: number): Int32Array {
+  const mark = new Uint8Array(h * w)
+  let n = 0
+  for (const cell of idx) {
+    const cy = (cell / w) | 0
+    const cx = cell - cy * w
+    for (let t = 0; t < 9; t++) {
+      const yy = cy + dil * (((t / 3) | 0) - 1)
+      const xx = cx + dil * ((t % 3) - 1)
+      if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue
+      const q = yy * w + xx
+      if (!mark[q]) n++
+      mark[q] = 1
+    }
+  }
+  const out = new Int32Array(n)
+  for (let q = 0, k = 0; q < mark.length; q++) if (mark[q]) out[k++] = q
+  return out
 }

@@ -5,6 +5,7 @@
  * written before the final synchronous transaction: a cancelled, failed or killed run leaves the
  * versions and the active model as they were.
  */
+import { TrainClock } from '../trainClock'
 import { resolve } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
 import type { TrainJobResult, TrainingReport } from '@shared/contract/methods/training'
@@ -86,7 +87,8 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
   const seed = params.seed ?? 1
   const steps = params.steps ?? defaultHeadSteps(split.train.length)
   const total = split.train.length + steps + split.heldOut.length
-  const say = (done: number, msg: string, detail?: Record<string, unknown>) => ctx.progress(done, total, msg, detail)
+  const clock = new TrainClock(split.train.length + split.heldOut.length, steps)
+  const say = (done: number, msg: string, detail?: Record<string, unknown>) => ctx.progress(done, total, msg, { ...detail, etaS: clock.eta() })
   const channels = headClasses(store.classes())
   if (!channels.length) throw new ApiError('conflict', 'The project has no class that is not an ignore class; nothing to fine-tune. Nothing was changed.')
 
@@ -94,9 +96,10 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
   say(0, `Reading features of ${split.train.length} accepted images…`, { phase: 'load' })
   const pool = await buildHeadPool(store, source, split.train, channels, {
     ...defaultHeadPoolOptions,
+    dilation: defaultHeadConfig.dilation,
     seed,
     signal: ctx.signal,
-    onImage: (d, n) => say(d, `Reading features ${d}/${n}`, { phase: 'load' }),
+    onImage: (d, n) => (clock.image(), say(d, `Reading features ${d}/${n}`, { phase: 'load' })),
     onOutputs: (_id, o) => descriptors.push(imageDescriptor(o.features, o.d, o.h, o.w, o.frame))
   })
   if (!pool.n) throw new ApiError('conflict', 'The accepted masks have no pixels of a trainable class (all ignore?). Nothing was changed.')
@@ -107,11 +110,13 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
   // Continue from the parent's head when it fits (same classes and shape); otherwise a fresh head.
   const init = headFits(parentHead, pool, channels, cfg) ? parentHead : initHead(pool, channels, warm, cfg)
   let lastEmit = 0
+  clock.beginSteps()
   const trained = await trainHead(pool, cfg, init, {
     ...run,
     signal: ctx.signal,
     onProgress: (p) => {
       const now = Date.now()
+      clock.stepsAt(p.step)
       if (now - lastEmit < 100 && p.step < p.steps) return
       lastEmit = now
       say(split.train.length + p.step, `Training step ${p.step}/${p.steps} · loss ${p.loss.toFixed(4)}`, { phase: 'train', step: p.step, steps: p.steps, loss: p.loss, points: p.points })
@@ -121,6 +126,7 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
   if (ctx.signal.aborted) throw cancelled()
 
   const doneBefore = split.train.length + steps
+  clock.beginImages()
   const adapterBlob = active.tier === 'adapter' ? store.models.adapter(active.id) : null
   const parent: ParentModel = parentHead
     ? { head: parentHead, gate: loadGate(store, active.id) }
@@ -130,7 +136,7 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
   // better), off when the head has new classes (the base cannot predict them at all).
   const gated = params.gate ?? warm.every((m) => m >= 0)
   const gate = gated ? fitGate(descriptors) : null
-  const [pc, cc, applied] = await evaluateHeads(store, source, split.heldOut, parent, trained.head, { gate, signal: ctx.signal, onImage: (d, n) => say(doneBefore + d, `Evaluating on held-out images ${d}/${n}`, { phase: 'evaluate' }) })
+  const [pc, cc, applied] = await evaluateHeads(store, source, split.heldOut, parent, trained.head, { gate, signal: ctx.signal, onImage: (d, n) => (clock.image(), say(doneBefore + d, `Evaluating on held-out images ${d}/${n}`, { phase: 'evaluate' })) })
   const tEval = Date.now()
   const pt = iouTable(pc)
   const ct = iouTable(cc)

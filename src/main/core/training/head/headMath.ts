@@ -15,11 +15,33 @@ export const trainableNames = ['w1', 'b1', 'w2', 'b2', 'w3', 'b3'] as const
 export type TrainableName = (typeof trainableNames)[number]
 export type HeadParams = Record<TrainableName, Arr>
 
-/** The images a batch samples from: per image the raw inputs, pixel-major [h·w, D + Cm]. */
+/**
+ * The images a batch samples from: per image the raw inputs, pixel-major [rows, D + Cm]. Without
+ * `cells` a grid is the whole image (row = y·w + x); with `cells[i]` (sorted cell indices) image i's
+ * grid holds only those cells, row k = cell cells[i][k] (the training pool keeps just the sampled
+ * cells' 3×3 neighbourhoods, not every image's full outputs).
+ */
 export interface HeadImages {
   h: number
   w: number
   grids: Float32Array[]
+  cells?: Int32Array[]
+}
+
+/** Row of `cell` in image `img`'s grid (binary search in a compact grid; -1 when it is not kept). */
+export function rowOf(images: HeadImages, img: number, cell: number): number {
+  const keys = images.cells?.[img]
+  if (!keys) return cell
+  let lo = 0
+  let hi = keys.length - 1
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1
+    const k = keys[mid]!
+    if (k === cell) return mid
+    if (k < cell) lo = mid + 1
+    else hi = mid - 1
+  }
+  return -1
 }
 
 export interface HeadBatch {
@@ -62,7 +84,8 @@ export function headLossAndGrad(head: Head, params: HeadParams, images: HeadImag
   const inv = 1 / batch.n
   let loss = 0
   for (let b = 0; b < batch.n; b++) {
-    const grid = images.grids[batch.img[b]!]!
+    const im = batch.img[b]!
+    const grid = images.grids[im]!
     const cell = batch.cell[b]!
     const cy = (cell / w) | 0
     const cx = cell - cy * w
@@ -73,7 +96,8 @@ export function headLossAndGrad(head: Head, params: HeadParams, images: HeadImag
       const ok = yy >= 0 && yy < h && xx >= 0 && xx < w
       s.valid[t] = ok ? 1 : 0
       if (!ok) continue
-      const src = (yy * w + xx) * cin
+      const src = rowOf(images, im, yy * w + xx) * cin
+      if (src < 0) throw new Error(`head pool: cell ${yy * w + xx} of image ${im} is not kept`)
       const xo = t * cin
       for (let c = 0; c < cin; c++) s.xhat[xo + c] = (grid[src + c]! - mean[c]!) * invStd[c]!
       for (let j = 0; j < H; j++) {
@@ -101,7 +125,7 @@ export function headLossAndGrad(head: Head, params: HeadParams, images: HeadImag
     }
     for (let j = 0; j < H; j++) s.h2[j] = s.a2[j]! > 0 ? s.a2[j]! : 0
     // Layer 3 + warm start, softmax cross-entropy.
-    const centre = cell * cin + d
+    const centre = rowOf(images, im, cell) * cin + d
     let zmax = -Infinity
     for (let k = 0; k < P; k++) {
       const m = warm[k]!

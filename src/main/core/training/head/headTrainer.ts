@@ -8,9 +8,9 @@ import { NEW_CLASS_BIAS, type Head } from '../../models/versions/head'
 import { AdamW } from '../optimizer'
 import { Prng } from '../prng'
 import { BalancedSampler, type LossPoint, type TrainingPool } from '../trainLoop'
-import { headLossAndGrad, makeHeadScratch, trainableNames, type HeadBatch, type HeadImages, type HeadParams, type HeadScratch } from './headMath'
+import { headLossAndGrad, makeHeadScratch, rowOf, trainableNames, type HeadBatch, type HeadImages, type HeadParams, type HeadScratch } from './headMath'
 
-/** Labelled cells of the accepted images, and the images' full input grids (for the 3×3 context). */
+/** Labelled cells of the accepted images, and the images' input grids at those cells' 3×3 neighbourhoods. */
 export interface HeadPool extends HeadImages {
   d: number
   cm: number
@@ -48,7 +48,7 @@ export function initHead(pool: HeadPool, classes: Uint8Array, warm: Int32Array, 
   const sq = new Float64Array(cin)
   for (let i = 0; i < pool.n; i++) {
     const g = pool.grids[pool.img[i]!]!
-    const o = pool.cell[i]! * cin
+    const o = rowOf(pool, pool.img[i]!, pool.cell[i]!) * cin
     for (let c = 0; c < cin; c++) {
       const v = g[o + c]!
       sum[c] += v
