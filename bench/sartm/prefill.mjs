@@ -16,7 +16,17 @@ if (!existsSync(join(pkg, 'manifest.json'))) throw new Error(`${pkg}: no manifes
 const m = JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8'))
 const cli = join(root, 'bin', 'twinlight')
 const dirBytes = (d) => existsSync(d) ? readdirSync(d, { recursive: true }).map((f) => join(d, String(f))).filter((f) => statSync(f).isFile()).reduce((a, f) => a + statSync(f).size, 0) : 0
+const file = values.out ? resolve(values.out) : join(root, 'bench/results/sartm.json')
 const runs = []
+const save = () => { // after every run, so a long run that is stopped keeps the earlier ones
+  const all = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}
+  all[`prefill${m.input.width}`] = {
+    what: '`twinlight prefill` of a generated PST900-layout project (1280x720 frames, pad-bottom-right) with this package; peak RSS of the CLI process (worker threads included, /usr/bin/time -v)',
+    package: m.id, input: [m.input.width, m.input.height], date: new Date().toISOString(),
+    machine: '2 cores shared with 4 other engineers (load average recorded per run)', runs
+  }
+  writeFileSync(file, JSON.stringify(all, null, 2) + '\n')
+}
 for (const threads of values.threads.split(',').map(Number)) {
   const work = mkdtempSync(join(tmpdir(), 'twl-sartm-prefill-'))
   const env = { ...process.env, TWINLIGHT_HOME: join(work, 'home'), TWINLIGHT_ORT_THREADS: String(threads) }
@@ -38,13 +48,6 @@ for (const threads of values.threads.split(',').map(Number)) {
   }
   console.log(JSON.stringify(run))
   runs.push(run)
+  save()
   rmSync(work, { recursive: true, force: true })
 }
-const file = values.out ? resolve(values.out) : join(root, 'bench/results/sartm.json')
-const all = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}
-all[`prefill${m.input.width}`] = {
-  what: '`twinlight prefill` of a generated PST900-layout project (1280x720 frames, pad-bottom-right) with this package; peak RSS of the CLI process (worker threads included, /usr/bin/time -v)',
-  package: m.id, input: [m.input.width, m.input.height], date: new Date().toISOString(),
-  machine: '2 cores shared with 4 other engineers (load average recorded per run)', runs
-}
-writeFileSync(file, JSON.stringify(all, null, 2) + '\n')

@@ -20,7 +20,7 @@ describe('memory plan', () => {
   })
 
   it('turns optimisation, arena and memory pattern off for a 309 MB package at 1280', () => {
-    const p = planMemory({ modelBytes: 309 * MB, inputPixels: 1280 * 1280, freeBytes: 12 * GB, threads: 1 })
+    const p = planMemory({ modelBytes: 309 * MB, inputPixels: 1280 * 1280, freeBytes: 20 * GB, threads: 1 })
     expect(p.kind).toBe('lean')
     expect(planSessionOptions(p)).toMatchObject({ graphOptimizationLevel: 'disabled', enableCpuMemArena: false, enableMemPattern: false, intraOpNumThreads: 1 })
     expect(p.estimatedPeakBytes).toBe(estimatePeakBytes(309 * MB, 1280 * 1280, 'lean'))
@@ -35,11 +35,11 @@ describe('memory plan', () => {
   it('refuses a package that cannot fit, with what it needs and what is free', () => {
     let err: unknown
     try {
-      planMemory({ modelBytes: 309 * MB, inputPixels: 1280 * 1280, freeBytes: 2 * GB, threads: 1, name: 'sartm-pst900' })
+      planMemory({ modelBytes: 309 * MB, inputPixels: 1280 * 1280, freeBytes: 8 * GB, threads: 1, name: 'sartm-pst900' })
     } catch (e) { err = e }
     expect(err).toBeInstanceOf(MemoryRefusal)
     const r = err as MemoryRefusal
-    expect(r.message).toMatch(/^Model package "sartm-pst900" needs about \d+\.\d GB of memory \(309 MB of weights at 1280x1280 input.*but only 2\.0 GB is free; close other programs or choose a smaller package\.$/)
+    expect(r.message).toMatch(/^Model package "sartm-pst900" needs about \d+\.\d GB of memory \(309 MB of weights at 1280x1280 input.*but only 8\.0 GB is free; close other programs or choose a smaller package\.$/)
     expect(r.neededBytes).toBeGreaterThan(r.freeBytes)
   })
 

@@ -2,7 +2,7 @@
  * Memory-safe ONNX Runtime settings for a model package (issue #21 item 2). A 1280x1280 SARTM
  * backbone (309 MB of weights) was OOM-killed above 23 GB with graph optimisation 'basic' or
  * 'extended' and the CPU arena on; with optimisation 'disabled', no arena and no memory pattern it
- * opens and runs in a few GB. So the plan is chosen from the package size, the input size and the
+ * opened in 34 s and ran one image with a 15.4 GB peak (bench/results/sartm.json). So the plan is chosen from the package size, the input size and the
  * free memory, and a package that cannot fit is refused with the numbers before any work starts.
  */
 import { freemem } from 'node:os'
@@ -50,11 +50,12 @@ export class MemoryRefusal extends Error {
 export const LEAN_MODEL_BYTES = 100 * 1024 * 1024
 /**
  * Peak model: weights held about twice while loading (protobuf + initialisers) plus activations in
- * proportion to the input pixels. Calibrated on the 1280 SARTM package (bench/results/sartm.json,
- * bare onnxruntime-node session, lean settings); the 'small' factor on the embedded packages.
+ * proportion to the input pixels. The lean factor is the 1280 SARTM package's bare onnxruntime-node
+ * session (15.4 GB peak RSS, bench/results/sartm.json); the small one is a generous bound for the
+ * embedded packages (tiny SARTM at 512x384 peaks far below it).
  */
 export const WEIGHT_FACTOR = 2
-export const LEAN_BYTES_PER_PIXEL = 2300
+export const LEAN_BYTES_PER_PIXEL = 9500
 export const SMALL_BYTES_PER_PIXEL = 6000
 /** Memory kept free for the app itself, the image decoders and the feature cache. */
 export const HEADROOM_BYTES = 1024 * 1024 * 1024
