@@ -51,12 +51,12 @@ export const LEAN_MODEL_BYTES = 100 * 1024 * 1024
 /**
  * Peak model: weights held about twice while loading (protobuf + initialisers) plus activations in
  * proportion to the input pixels. The lean factor is the 1280 SARTM package's bare onnxruntime-node
- * session (15.4 GB peak RSS, bench/results/sartm.json); the small one is a generous bound for the
- * embedded packages (tiny SARTM at 512x384 peaks far below it).
+ * session (15.4 GB peak RSS, bench/results/sartm.json). With optimisation, arena and memory
+ * pattern on, the estimate is SMALL_OVER_LEAN times that (never below the lean one).
  */
 export const WEIGHT_FACTOR = 2
 export const LEAN_BYTES_PER_PIXEL = 9500
-export const SMALL_BYTES_PER_PIXEL = 6000
+export const SMALL_OVER_LEAN = 1.5
 /** Memory kept free for the app itself, the image decoders and the feature cache. */
 export const HEADROOM_BYTES = 1024 * 1024 * 1024
 
@@ -64,7 +64,8 @@ const gb = (b: number): string => (b / 1024 ** 3).toFixed(1)
 const mb = (b: number): string => (b / 1024 ** 2).toFixed(0)
 
 export function estimatePeakBytes(modelBytes: number, inputPixels: number, kind: 'small' | 'lean'): number {
-  return WEIGHT_FACTOR * modelBytes + inputPixels * (kind === 'lean' ? LEAN_BYTES_PER_PIXEL : SMALL_BYTES_PER_PIXEL)
+  const lean = WEIGHT_FACTOR * modelBytes + inputPixels * LEAN_BYTES_PER_PIXEL
+  return kind === 'lean' ? lean : SMALL_OVER_LEAN * lean
 }
 
 /** Settings for one session, or a MemoryRefusal naming what it needs and what is free. */
