@@ -4,8 +4,8 @@ Twinlight model package, using the user's local SARTM code.
   python model/export_sartm.py --sartm-repo ~/src/SARTM --checkpoint ~/SARMT_PST_89.88.pth \
       --dataset pst900 --out ~/twinlight-models/sartm-pst900
 
-Needs the PyTorch version SARTM itself needs (newer than Debian's 1.13) and its dependencies. CLIP is
-not needed: the checkpoint's `model_clip.*` weights are only used by the training-time language
+Runs on Debian's torch 1.13 and on torch >= 2 (sartm_compat.py: torch-2 calls, export fixes and stubs
+for SARTM's training-only imports, all scoped to this process). CLIP is not needed: the checkpoint's `model_clip.*` weights are only used by the training-time language
 distillation and are dropped here. What the graph computes (SARTM's inference path):
   both modalities through the shared encoder as one batch of 2 -> SAM2 mask decoder with a single
   padding prompt -> multimask outputs (one per class) gated by the object score -> RGB and thermal
@@ -25,6 +25,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from package import build_manifest, export_onnx, normalise_u8, write_manifest, write_parity  # noqa: E402
 from sartm.model import semantic_head  # noqa: E402
+from sartm_compat import install_import_stubs, onnx_export_fixes, torch2_calls  # noqa: E402
 
 DATASETS = {
     # Official PST900 index order (label values). SARTM's config prints the names in another order
@@ -49,42 +50,42 @@ class SartmSemantic(torch.nn.Module):
         return logits, features
 
 
-def _stub_missing(name, **attrs):
-    try:
-        importlib.import_module(name)
-    except ImportError:
-        mod = types.ModuleType(name)
-        for k, v in attrs.items():
-            setattr(mod, k, v)
-        sys.modules[name] = mod
+class CpuPrototypes:
+    """SARTM's PrototypeSegmentation allocates its EMA prototypes with .to('cuda'); training-only state."""
+
+    def __init__(self, num_classes, feature_dim):
+        self.num_classes, self.feature_dim = num_classes, feature_dim
 
 
 def import_sartm(repo):
-    """Import SARTM's build_sam2 and LoRA_Sam from a local checkout, without CLIP or CUDA."""
+    """Import SARTM's build_sam2 and LoRA_Sam from a local checkout, without CLIP or CUDA (stubs for
+    the training-only imports that are not installed: sartm_compat.install_import_stubs)."""
     repo = os.path.abspath(repo)
     if not os.path.isdir(os.path.join(repo, "sam2")):
         raise SystemExit(f"--sartm-repo {repo}: no sam2/ package there (expected a SARTM checkout)")
-    sys.path.insert(0, repo)
-    _stub_missing("clip", tokenize=None, load=None)  # training-only (language distillation)
-    _stub_missing("icecream", ic=lambda *a: a)
+    if repo not in sys.path:
+        sys.path.insert(0, repo)
+    install_import_stubs()
     build = importlib.import_module("sam2.build_sam").build_sam2
     lora_mod = importlib.import_module("sam2.sam_lora_language")
-
-    class CpuPrototypes:  # SARTM allocates its EMA prototypes with .to('cuda'); training-only state.
-        def __init__(self, num_classes, feature_dim):
-            self.num_classes, self.feature_dim = num_classes, feature_dim
-
     lora_mod.PrototypeSegmentation = CpuPrototypes
     return build, lora_mod.LoRA_Sam
 
 
-def load_sartm(repo, checkpoint, sam2_config, rank):
+def build_lora_sam(repo, sam2_config, rank, image_size):
+    """SARTM's model as val_mm.py builds it (LoRA_Sam(model_clip, build_sam2(cfg), r)), CLIP left out,
+    with SAM2's image_size set to the export size (1280 in SARTM's configs)."""
     build_sam2, LoRA_Sam = import_sartm(repo)
+    overrides = [f"++model.image_size={int(image_size)}"]
     try:
-        sam2 = build_sam2(sam2_config, None, device="cpu")
+        sam2 = build_sam2(sam2_config, None, device="cpu", hydra_overrides_extra=overrides)
     except TypeError:
         sam2 = build_sam2(sam2_config, None)
-    model = LoRA_Sam(None, sam2, r=rank)
+    return LoRA_Sam(None, sam2, r=rank)
+
+
+def load_sartm(repo, checkpoint, sam2_config, rank, image_size=1280):
+    model = build_lora_sam(repo, sam2_config, rank, image_size)
     state = torch.load(checkpoint, map_location="cpu")
     if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
         state = state["state_dict"]
@@ -99,6 +100,11 @@ def load_sartm(repo, checkpoint, sam2_config, rank):
 
 
 def main(argv=None):
+    with torch2_calls():  # SAM2's torch-2 calls, for this process only
+        return _main(argv)
+
+
+def _main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sartm-repo", required=True)
     ap.add_argument("--checkpoint", required=True)
@@ -112,7 +118,7 @@ def main(argv=None):
     ap.add_argument("--parity-image", default=None, help="optional 4-channel PNG (R,G,B,thermal) for the parity fixture")
     args = ap.parse_args(argv)
     ds = DATASETS[args.dataset]
-    model, n_clip = load_sartm(args.sartm_repo, args.checkpoint, args.sam2_config, args.rank)
+    model, n_clip = load_sartm(args.sartm_repo, args.checkpoint, args.sam2_config, args.rank, args.image_size)
     n_cls = model.sam.sam_mask_decoder.num_mask_tokens - 1
     if n_cls != len(ds["classes"]):
         raise SystemExit(f"checkpoint decodes {n_cls} classes but --dataset {args.dataset} has {len(ds['classes'])}")
@@ -130,7 +136,8 @@ def main(argv=None):
     wrapper = SartmSemantic(model.sam).eval()
     rgb, thermal = normalise_u8(raw, rgb_norm, thermal_norm)
     os.makedirs(args.out, exist_ok=True)
-    export_onnx(wrapper, rgb, thermal, os.path.join(args.out, "backbone.onnx"))
+    with onnx_export_fixes(type(model.sam.sam_prompt_encoder)):
+        export_onnx(wrapper, rgb, thermal, os.path.join(args.out, "backbone.onnx"))
     logits, features = write_parity(wrapper, raw, rgb_norm, thermal_norm, args.out,
                                     source=args.parity_image or "uniform random uint8 image, numpy seed 0")
     name = args.name or f"sartm-{args.dataset}"

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { makePackage } from './helpers'
 import { ModelEngine } from '../../src/main/core/models/runtime/engine'
 import { allocSlot } from '../../src/main/core/models/pixels/preprocess'
+import { OrtWorker } from '../../src/main/core/models/runtime/ortWorker'
 
 const engines: ModelEngine[] = []
 afterAll(async () => { await Promise.all(engines.map((e) => e.release())) })
@@ -47,5 +48,24 @@ describe('model engine', () => {
     expect(before.length).toBe(0) // transferred (detached) ...
     expect(slot.rgb.length).toBe(3 * 48 * 64) // ... and returned into the slot
     expect(slot.rgb[100]).toBe(0.25)
+  })
+
+  it('runs one session.run at a time: two runs in flight do not overlap (one set of activations)', async () => {
+    const pkg = makePackage()
+    const m = JSON.parse(readFileSync(join(pkg, 'manifest.json'), 'utf8'))
+    const w = new OrtWorker()
+    try {
+      await w.open(join(pkg, m.parts.backbone), ['cpu'], { intraOpNumThreads: 1 })
+      const { rgb, thermal } = m.tensors.inputs
+      const feeds = (): Record<string, { data: Float32Array; dims: number[] }> => ({
+        [rgb.name]: { data: new Float32Array(rgb.shape.reduce((a: number, b: number) => a * b, 1)), dims: rgb.shape },
+        [thermal.name]: { data: new Float32Array(thermal.shape.reduce((a: number, b: number) => a * b, 1)), dims: thermal.shape }
+      })
+      const names = [m.tensors.outputs.logits.name]
+      const [a, b] = await Promise.all([w.run(feeds(), names), w.run(feeds(), names)])
+      expect(b.span[0]).toBeGreaterThanOrEqual(a.span[1])
+    } finally {
+      await w.close()
+    }
   })
 })

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { makePackage, readF32 } from './helpers'
 import { ModelEngine } from '../../src/main/core/models/runtime/engine'
 import { allocSlot, Preprocessor, type DecodedPair } from '../../src/main/core/models/pixels/preprocess'
-import { frameFor } from '../../src/main/core/models/pixels/geometry'
+import { frameFor, validOutputExtent } from '../../src/main/core/models/pixels/geometry'
 import { labelsFromLogits, upsampleLogits } from '../../src/main/core/models/pixels/postprocess'
 import { embeddedPackageDir } from '../../src/main/core/models/versions/modelVersions'
 
@@ -94,6 +94,21 @@ describe('parity with the PyTorch reference', () => {
       if (best === r.labels[p]) agree++
     }
     expect(agree).toBe(48 * 24)
+  })
+
+  it('PST900 geometry (1280x720 frame, 1280 pad-bottom-right input): no resize, the valid output is 320x180 whole pixels', () => {
+    const frame = frameFor({ input: { width: 1280, height: 1280, policy: 'pad-bottom-right', padValue: 0, resizeKernel: 'bilinear' } }, 1280, 720)
+    expect(frame).toMatchObject({ scaledW: 1280, scaledH: 720 })
+    expect(validOutputExtent(frame, 320, 320)).toEqual({ w: 320, h: 180 })
+  })
+
+  it('PST900 geometry at 1/10 (128x72 frame in a 128x128 pad-bottom-right input): logits equal torch on the cropped 32x18', () => {
+    const dir = makePackage({ policy: 'pad-bottom-right', inW: 128, inH: 128, imageW: 128, imageH: 72, validW: 32, validH: 18 })
+    const ref = readF32(join(dir, 'parity', 'logits.bin'))
+    const frame = frameFor({ input: { width: 128, height: 128, policy: 'pad-bottom-right', padValue: 0, resizeKernel: 'bilinear' } }, 128, 72)
+    expect(frame).toMatchObject({ scaledW: 128, scaledH: 72 })
+    const up = upsampleLogits(ref, { c: 9, h: 32, w: 32 }, frame)
+    expect(maxAbs(up, readF32(join(dir, 'parity', 'upsampled.bin')))).toBeLessThanOrEqual(1e-5)
   })
 
   it('pad policy: padded pixels carry the normalised pad value, the image keeps its pixels', async () => {

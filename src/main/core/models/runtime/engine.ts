@@ -8,7 +8,8 @@
 import { resolve } from 'node:path'
 import { checkGraphMatchesManifest, loadModelPackage, type LoadedModelPackage } from '../package/packageLoader'
 import { ModelPackageError, type ModelManifest } from '@shared/modelPackage'
-import { acceleratorCandidates, choiceFromAttempts, defaultThreads, forceCpuFromEnv, sessionOptionsFor, type EpChoice, type EpOptions } from './ep'
+import { acceleratorCandidates, choiceFromAttempts, defaultThreads, forceCpuFromEnv, type EpChoice, type EpOptions } from './ep'
+import { planForPackage, planSessionOptions, type MemoryPlan } from './memoryPlan'
 import { OrtWorker } from './ortWorker'
 import type { InputSlot } from '../pixels/preprocess'
 import type { OutputShapes } from '../package/outputShapes'
@@ -27,7 +28,9 @@ export class ModelEngine {
     readonly pkg: LoadedModelPackage,
     private readonly worker: OrtWorker,
     readonly ep: EpChoice,
-    readonly shapes: OutputShapes
+    readonly shapes: OutputShapes,
+    /** Session settings chosen from the package size and free memory (memoryPlan.ts). */
+    readonly memory: MemoryPlan
   ) {}
 
   get manifest(): ModelManifest {
@@ -38,11 +41,12 @@ export class ModelEngine {
     const pkg = await loadModelPackage(dir)
     const m = pkg.manifest
     const threads = opts.threads ?? defaultThreads()
+    const plan = planForPackage(pkg, threads) // refuses a package that cannot fit, before any work
     const { try: accel, skipped } = acceleratorCandidates(opts)
     const worker = new OrtWorker()
     let opened: Awaited<ReturnType<OrtWorker['open']>>
     try {
-      opened = await worker.open(pkg.backbonePath, [...accel, 'cpu'], sessionOptionsFor(threads))
+      opened = await worker.open(pkg.backbonePath, [...accel, 'cpu'], planSessionOptions(plan))
       checkGraphMatchesManifest(opened.sig, m)
     } catch (e) {
       await worker.close().catch(() => undefined)
@@ -52,7 +56,7 @@ export class ModelEngine {
     const ep = choiceFromAttempts(skipped, opened.attempts, threads, !!opts.forceCpu || forceCpuFromEnv())
     const l = m.tensors.outputs.logits.shape
     const f = m.tensors.outputs.features.shape
-    return new ModelEngine(pkg, worker, ep, { c: l[1]!, d: f[1]!, h: l[2]!, w: l[3]! })
+    return new ModelEngine(pkg, worker, ep, { c: l[1]!, d: f[1]!, h: l[2]!, w: l[3]! }, plan)
   }
 
   /**

@@ -146,11 +146,6 @@ export async function openSession(modelPath: string, opts: EpOptions = {}, check
   return { session, ep: { name: 'cpu', reason: why, attempts: order(attempts), threads } }
 }
 
-/** Session options for a provider (also sent to the inference worker). */
-export function sessionOptionsFor(threads: number): Record<string, unknown> {
-  return { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: GRAPH_OPT, executionMode: 'sequential' }
-}
-
 /** Turns the worker's attempts (accelerators, then CPU) into the recorded choice. */
 export function choiceFromAttempts(skipped: EpAttempt[], tried: { name: EpName; ok: boolean; error?: string }[], threads: number, forced: boolean): EpChoice {
   const attempts: EpAttempt[] = [...skipped]

@@ -1,7 +1,8 @@
 /**
- * The ONNX Runtime session lives in a worker thread: onnxruntime-node runs `session.run`
- * synchronously on the calling thread, so in the main thread decoding, post-processing and DB
- * writes could never overlap the model. The worker is plain JavaScript evaluated from a string
+ * The ONNX Runtime session lives in a worker thread, so the main thread's decoding,
+ * post-processing and DB writes never wait on ORT's JavaScript side. Runs on one session are
+ * serialised (see `runs` below): onnxruntime-node runs them concurrently otherwise, and two sets of
+ * activations of a large model do not fit. The worker is plain JavaScript evaluated from a string
  * (no loader or bundler entry needed in tsx, vitest or the Electron build) and only opens a
  * session, trying the providers it is given in order, and runs it. Input buffers are transferred
  * to the worker and back (the caller's slots are reused); outputs are moved back when ORT's
@@ -16,6 +17,10 @@ const SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads')
 const ort = require(workerData.ortPath)
 let session = null
+// onnxruntime-node's session.run is asynchronous (it runs on a libuv thread): two runs in flight on
+// one session would run at once and hold two sets of activations (the pre-fill job keeps two runs
+// queued). Runs therefore go one after another; the queue still keeps the model busy.
+let runs = Promise.resolve()
 function sig(s) {
   const meta = (m) => { try { return m ? JSON.parse(JSON.stringify(m)) : undefined } catch { return undefined } }
   return { inputNames: [...s.inputNames], outputNames: [...s.outputNames], inputMetadata: meta(s.inputMetadata), outputMetadata: meta(s.outputMetadata) }
@@ -36,23 +41,11 @@ parentPort.on('message', async (msg) => {
       if (!session) throw new Error(attempts.map((a) => a.name + ': ' + a.error).join('; '))
       parentPort.postMessage({ id: msg.id, ok: true, attempts, sig: sig(session) })
     } else if (msg.type === 'run') {
-      const feeds = {}
-      for (const name of Object.keys(msg.feeds)) feeds[name] = new ort.Tensor('float32', msg.feeds[name].data, msg.feeds[name].dims)
-      const t0 = performance.now()
-      const r = await session.run(feeds, msg.fetches)
-      const ms = performance.now() - t0
-      const outs = {}
-      for (const n of msg.fetches) outs[n] = { type: r[n].type, dims: r[n].dims, data: r[n].data }
-      const transfer = Object.keys(msg.feeds).map((k) => msg.feeds[k].data.buffer)
-      // Outputs are moved, not copied, when their buffers are whole and detachable (a copy of
-      // ~2 MB a run costs the model's own core); otherwise they go by structured clone.
-      const outBuffers = msg.fetches.map((n) => outs[n].data).filter((d) => d.byteOffset === 0 && d.byteLength === d.buffer.byteLength).map((d) => d.buffer)
-      try {
-        parentPort.postMessage({ id: msg.id, ok: true, outs, feeds: msg.feeds, ms }, transfer.concat([...new Set(outBuffers)]))
-      } catch {
-        parentPort.postMessage({ id: msg.id, ok: true, outs, feeds: msg.feeds, ms }, transfer)
-      }
+      const turn = runs.then(() => runOnce(msg))
+      runs = turn.catch(() => undefined)
+      await turn
     } else if (msg.type === 'close') {
+      await runs
       if (session) await session.release()
       session = null
       parentPort.postMessage({ id: msg.id, ok: true })
@@ -61,6 +54,25 @@ parentPort.on('message', async (msg) => {
     parentPort.postMessage({ id: msg.id, ok: false, error: String((e && e.message) || e) })
   }
 })
+async function runOnce(msg) {
+  const feeds = {}
+  for (const name of Object.keys(msg.feeds)) feeds[name] = new ort.Tensor('float32', msg.feeds[name].data, msg.feeds[name].dims)
+  const t0 = performance.now()
+  const r = await session.run(feeds, msg.fetches)
+  const t1 = performance.now()
+  const ms = t1 - t0
+  const outs = {}
+  for (const n of msg.fetches) outs[n] = { type: r[n].type, dims: r[n].dims, data: r[n].data }
+  const transfer = Object.keys(msg.feeds).map((k) => msg.feeds[k].data.buffer)
+  // Outputs are moved, not copied, when their buffers are whole and detachable (a copy of
+  // ~2 MB a run costs the model's own core); otherwise they go by structured clone.
+  const outBuffers = msg.fetches.map((n) => outs[n].data).filter((d) => d.byteOffset === 0 && d.byteLength === d.buffer.byteLength).map((d) => d.buffer)
+  try {
+    parentPort.postMessage({ id: msg.id, ok: true, outs, feeds: msg.feeds, ms, span: [t0, t1] }, transfer.concat([...new Set(outBuffers)]))
+  } catch {
+    parentPort.postMessage({ id: msg.id, ok: true, outs, feeds: msg.feeds, ms, span: [t0, t1] }, transfer)
+  }
+}
 `
 
 export interface WorkerAttempt {
@@ -84,6 +96,8 @@ interface Reply {
   outs?: Record<string, WorkerOutput>
   feeds?: Record<string, { data: Float32Array; dims: number[] }>
   ms?: number
+  /** Worker clock at the start and end of session.run. */
+  span?: [number, number]
 }
 
 export class OrtWorker {
@@ -138,12 +152,12 @@ export class OrtWorker {
    * Runs once. The feed arrays are transferred to the worker and come back in `returned` (the
    * originals are detached meanwhile): callers put them back into their slot.
    */
-  async run(feeds: Record<string, { data: Float32Array; dims: readonly number[] }>, fetches: string[]): Promise<{ outs: Record<string, WorkerOutput>; returned: Record<string, Float32Array>; ms: number }> {
+  async run(feeds: Record<string, { data: Float32Array; dims: readonly number[] }>, fetches: string[]): Promise<{ outs: Record<string, WorkerOutput>; returned: Record<string, Float32Array>; ms: number; span: [number, number] }> {
     const transfer = Object.values(feeds).map((f) => f.data.buffer as ArrayBuffer)
     const r = await this.call({ type: 'run', feeds, fetches }, transfer)
     const returned: Record<string, Float32Array> = {}
     for (const [k, v] of Object.entries(r.feeds!)) returned[k] = v.data
-    return { outs: r.outs!, returned, ms: r.ms! }
+    return { outs: r.outs!, returned, ms: r.ms!, span: r.span! }
   }
 
   async close(): Promise<void> {
