@@ -43,6 +43,13 @@ describe('memory plan', () => {
     expect(r.neededBytes).toBeGreaterThan(r.freeBytes)
   })
 
+  it('scales activations with model size: the embedded-size model needs far less than the 1280 package', () => {
+    const tiny = estimatePeakBytes(2 * MB, 512 * 384, 'lean')
+    expect(tiny).toBeLessThan(64 * MB)
+    expect(estimatePeakBytes(309 * MB, 1280 * 1280, 'lean')).toBeGreaterThan(15 * GB)
+    expect(planMemory({ modelBytes: 2 * MB, inputPixels: 512 * 384, freeBytes: 1.2 * GB, threads: 1 }).kind).toBe('small')
+  })
+
   it('reads the free memory override', () => {
     process.env.TWINLIGHT_FREE_MEMORY_BYTES = String(3 * GB)
     expect(availableMemoryBytes()).toBe(3 * GB)

@@ -53,9 +53,14 @@ export const LEAN_MODEL_BYTES = 100 * 1024 * 1024
  * proportion to the input pixels. The lean factor is the 1280 SARTM package's bare onnxruntime-node
  * session (15.4 GB peak RSS, bench/results/sartm.json). With optimisation, arena and memory
  * pattern on, the estimate is SMALL_OVER_LEAN times that (never below the lean one).
+ * Activations per pixel scale with the network's width, and so roughly with its weight bytes: a
+ * model smaller than the calibration package gets that share of LEAN_BYTES_PER_PIXEL (without it
+ * the 2 MB embedded model was estimated at ~2 GB and refused on a machine with 2.5 GB free).
  */
 export const WEIGHT_FACTOR = 2
 export const LEAN_BYTES_PER_PIXEL = 9500
+/** backbone.onnx of the 1280 SARTM package the per-pixel factor was measured on. */
+export const CALIBRATION_MODEL_BYTES = 309 * 1024 * 1024
 export const SMALL_OVER_LEAN = 1.5
 /** Memory kept free for the app itself, the image decoders and the feature cache. */
 export const HEADROOM_BYTES = 1024 * 1024 * 1024
@@ -64,7 +69,8 @@ const gb = (b: number): string => (b / 1024 ** 3).toFixed(1)
 const mb = (b: number): string => (b / 1024 ** 2).toFixed(0)
 
 export function estimatePeakBytes(modelBytes: number, inputPixels: number, kind: 'small' | 'lean'): number {
-  const lean = WEIGHT_FACTOR * modelBytes + inputPixels * LEAN_BYTES_PER_PIXEL
+  const perPixel = LEAN_BYTES_PER_PIXEL * Math.min(1, modelBytes / CALIBRATION_MODEL_BYTES)
+  const lean = WEIGHT_FACTOR * modelBytes + inputPixels * perPixel
   return kind === 'lean' ? lean : SMALL_OVER_LEAN * lean
 }
 
