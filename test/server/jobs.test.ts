@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { ModelPackageError } from '@shared/modelPackage'
 import { join } from 'node:path'
 import { testWorkstation } from '../helpers/workstation'
 import { throwIfCancelled } from '../../src/main/core/jobs/runner'
@@ -19,6 +20,26 @@ async function setup() {
 }
 
 describe('jobs', () => {
+  it('a model package refusal fails the job with its sentence and no stack trace; unexpected errors keep theirs', async () => {
+    const { ws } = await setup()
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      ws.jobs.register('prefill', async () => {
+        throw new ModelPackageError('big', 'needs about 16.1 GB of memory, but only 7.5 GB is free; close other programs or choose a smaller package.')
+      })
+      const refused = await ws.jobs.wait(ws.jobs.start('prefill', {}).id)
+      expect(refused).toMatchObject({ state: 'failed', error: expect.stringMatching(/^Model package "big": needs about 16\.1 GB/) })
+      expect(logged).not.toHaveBeenCalled()
+      ws.jobs.register('export', async () => {
+        throw new TypeError('bug')
+      })
+      expect((await ws.jobs.wait(ws.jobs.start('export', {}).id)).state).toBe('failed')
+      expect(logged).toHaveBeenCalledTimes(1)
+    } finally {
+      logged.mockRestore()
+    }
+  })
+
   it('pushes progress, persists state and result', async () => {
     const { ws, events } = await setup()
     ws.jobs.register('export', async (ctx) => {

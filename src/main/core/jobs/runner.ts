@@ -1,6 +1,7 @@
 import { JobInterrupted } from './interrupted'
 import type { JobInfo, JobKind } from '@shared/contract/types'
 import { ApiError } from '@shared/contract/errors'
+import { ModelPackageError } from '@shared/modelPackage'
 import type { JobsRepo } from '../store/jobsRepo'
 import type { EventHub } from '../events'
 
@@ -138,7 +139,9 @@ export class JobRunner {
         repo.update(id, { state, error: cancelled ? null : message, message: text })
         last.message = text
         emit(state)
-        if (state === 'failed' && !(e instanceof ApiError)) console.error(`twinlight: job ${id} (${kind}) failed`, e)
+        // ApiError and ModelPackageError are sentences for the user (e.g. a package too large for
+        // free memory); only unexpected errors get a stack trace on stderr.
+        if (state === 'failed' && !(e instanceof ApiError) && !(e instanceof ModelPackageError)) console.error(`twinlight: job ${id} (${kind}) failed`, e)
       } finally {
         this.running.delete(id)
       }
