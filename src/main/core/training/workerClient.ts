@@ -6,19 +6,13 @@
  * on the main thread in ~15 ms slices between event-loop turns (slower UI, same result). How the
  * worker is started is models/runtime/workerEntry.ts, shared with the other worker threads.
  */
-import { ApiError } from '@shared/contract/errors'
 import { Trainer, type LossPoint, type TrainConfig, type TrainingPool } from './trainLoop'
 import type { Adapter } from '@shared/adapter'
 import type { WorkerMessage } from './workerProtocol'
 import { stageWorkerEntry, startWorker, type StageWorkerEntry } from '../models/runtime/workerEntry'
+import { cancelled, superviseWorker, type TrainProgress } from './superviseWorker'
 
-export interface TrainProgress {
-  step: number
-  steps: number
-  loss: number
-  /** Loss-curve points added since the previous report. */
-  points: LossPoint[]
-}
+export type { TrainProgress } from './superviseWorker'
 
 export interface TrainOutcome {
   weights: Adapter
@@ -34,8 +28,6 @@ export interface TrainRunOptions {
   inline?: boolean
 }
 
-const cancelled = () => new ApiError('cancelled', 'Training cancelled; the active model is unchanged.')
-
 export async function trainAdapter(pool: TrainingPool, cfg: TrainConfig, init: Adapter | null, opts: TrainRunOptions = {}): Promise<TrainOutcome> {
   if (opts.signal?.aborted) throw cancelled()
   const entry = opts.inline ? null : stageWorkerEntry('./worker.ts', 'training-worker', import.meta.url)
@@ -43,34 +35,12 @@ export async function trainAdapter(pool: TrainingPool, cfg: TrainConfig, init: A
 }
 
 function inWorker(entry: StageWorkerEntry, pool: TrainingPool, cfg: TrainConfig, init: Adapter | null, opts: TrainRunOptions): Promise<TrainOutcome> {
-  return new Promise<TrainOutcome>((resolve, reject) => {
-    // Copies, so the caller's pool stays usable (it is transferred, not shared).
-    const p: TrainingPool = { ...pool, feats: pool.feats.slice(), base: pool.base.slice(), labels: pool.labels.slice(), represent: pool.represent.slice(), recency: pool.recency.slice() }
-    const transfer = [p.feats.buffer, p.base.buffer, p.labels.buffer, p.represent.buffer, p.recency.buffer] as ArrayBuffer[]
-    const options = { workerData: { pool: p, cfg, init }, transferList: transfer }
-    const worker = startWorker(entry, options)
-    let settled = false
-    const finish = (fn: () => void) => {
-      if (settled) return
-      settled = true
-      opts.signal?.removeEventListener('abort', onAbort)
-      fn()
-    }
-    const onAbort = () => {
-      finish(() => reject(cancelled()))
-      void worker.terminate()
-    }
-    opts.signal?.addEventListener('abort', onAbort, { once: true })
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'progress') opts.onProgress?.({ step: m.step, steps: m.steps, loss: m.loss, points: m.curve })
-      else if (m.type === 'done') {
-        finish(() => resolve({ weights: m.weights, curve: m.curve, mode: 'worker' }))
-        void worker.terminate()
-      } else finish(() => reject(new Error(`Training worker failed: ${m.message}`)))
-    })
-    worker.on('error', (e) => finish(() => reject(new Error(`Training worker failed: ${e.message}`))))
-    worker.on('exit', (code) => finish(() => reject(new Error(`Training worker exited with code ${code} before finishing.`))))
-  })
+  // Copies, so the caller's pool stays usable (it is transferred, not shared).
+  const p: TrainingPool = { ...pool, feats: pool.feats.slice(), base: pool.base.slice(), labels: pool.labels.slice(), represent: pool.represent.slice(), recency: pool.recency.slice() }
+  const transfer = [p.feats.buffer, p.base.buffer, p.labels.buffer, p.represent.buffer, p.recency.buffer] as ArrayBuffer[]
+  const options = { workerData: { pool: p, cfg, init }, transferList: transfer }
+  const worker = startWorker(entry, options)
+  return superviseWorker(worker, 'Training worker', opts, (m: Extract<WorkerMessage, { type: 'done' }>) => ({ weights: m.weights, curve: m.curve, mode: 'worker' as const }))
 }
 
 async function inline(pool: TrainingPool, cfg: TrainConfig, init: Adapter | null, opts: TrainRunOptions): Promise<TrainOutcome> {

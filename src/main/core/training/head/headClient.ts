@@ -3,12 +3,10 @@
  * headWorker.ts through tsx from sources), or inline in ~15 ms slices when no worker entry exists.
  * Cancel terminates the worker; a worker that dies rejects the run, so nothing is stored.
  */
-import { ApiError } from '@shared/contract/errors'
-import { JobInterrupted } from '../../jobs/interrupted'
 import type { Head } from '../../models/versions/head'
 import { stageWorkerEntry, startWorker } from '../../models/runtime/workerEntry'
 import type { LossPoint } from '../trainLoop'
-import type { TrainProgress } from '../workerClient'
+import { cancelled, superviseWorker, type TrainProgress } from '../superviseWorker'
 import { copyHead, HeadTrainer, type HeadConfig, type HeadPool } from './headTrainer'
 import type { HeadWorkerMessage } from './headWorker'
 
@@ -26,38 +24,15 @@ export interface HeadRunOptions {
   onWorker?: (terminate: () => Promise<number>) => void
 }
 
-const cancelled = () => new ApiError('cancelled', 'Training cancelled; the active model is unchanged.')
 
 export async function trainHead(pool: HeadPool, cfg: HeadConfig, init: Head, opts: HeadRunOptions = {}): Promise<HeadOutcome> {
   if (opts.signal?.aborted) throw cancelled()
   const entry = opts.inline ? null : stageWorkerEntry('./headWorker.ts', 'head-training-worker', import.meta.url)
   if (!entry) return inline(pool, cfg, init, opts)
-  return new Promise<HeadOutcome>((resolve, reject) => {
-    // Grids are shared by structured clone (copied); the caller's pool stays usable.
-    const worker = startWorker(entry, { workerData: { pool, cfg, head: init } })
-    opts.onWorker?.(() => worker.terminate())
-    let settled = false
-    const finish = (fn: () => void) => {
-      if (settled) return
-      settled = true
-      opts.signal?.removeEventListener('abort', onAbort)
-      fn()
-    }
-    const onAbort = () => {
-      finish(() => reject(cancelled()))
-      void worker.terminate()
-    }
-    opts.signal?.addEventListener('abort', onAbort, { once: true })
-    worker.on('message', (m: HeadWorkerMessage) => {
-      if (m.type === 'progress') opts.onProgress?.({ step: m.step, steps: m.steps, loss: m.loss, points: m.curve })
-      else if (m.type === 'done') {
-        finish(() => resolve({ head: m.head, curve: m.curve, mode: 'worker' }))
-        void worker.terminate()
-      } else finish(() => reject(new Error(`Head training worker failed: ${m.message}`)))
-    })
-    worker.on('error', (e) => finish(() => reject(new JobInterrupted(`Head training worker crashed (${e.message}); nothing was stored, the active model is unchanged.`))))
-    worker.on('exit', (code) => finish(() => reject(new JobInterrupted(`Head training worker exited with code ${code} before finishing; nothing was stored, the active model is unchanged.`))))
-  })
+  // Grids are shared by structured clone (copied); the caller's pool stays usable.
+  const worker = startWorker(entry, { workerData: { pool, cfg, head: init } })
+  opts.onWorker?.(() => worker.terminate())
+  return superviseWorker(worker, 'Head training worker', opts, (m: Extract<HeadWorkerMessage, { type: 'done' }>) => ({ head: m.head, curve: m.curve, mode: 'worker' as const }))
 }
 
 async function inline(pool: HeadPool, cfg: HeadConfig, init: Head, opts: HeadRunOptions): Promise<HeadOutcome> {
