@@ -237,7 +237,7 @@ try {
 const result = {
   benchmark: 'fine-tune tiers (issue 19): held-out mIoU base → tuned, per class, wall seconds',
   date: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, loadAverageAtStart: Number(load0.toFixed(2)), loadAverageAtEnd: Number(loadavg()[0]!.toFixed(2)), note: 'shared machine: other engineers ran builds and tests at the same time' },
+  machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, loadAverageAtStart: Number(load0.toFixed(2)), loadAverageAtEnd: Number(loadavg()[0]!.toFixed(2)), note: 'load averages show whether other work shared the 2 cores' },
   model: modelDir.replace(process.cwd() + '/', ''),
   wallNote: 'cpuSeconds = CPU time of the process (main thread + training worker) during the job, about what it takes on an idle machine; wallSeconds = the train job from start to done with the feature cache already filled (featureCacheFillSeconds ran the backbone once per image before): reading the accepted images\' outputs, training in a worker thread, scoring parent and candidate on the held-out images at full resolution, storing the version. Goal ≤ 30 s for 50 images.',
   adapterTierReference: 'bench/results/training.json and docs/training.md (harsh shift: 0.279 → 0.362 shifted, 0.755 → 0.680 unshifted)',
