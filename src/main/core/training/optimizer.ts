@@ -36,3 +36,11 @@ export class AdamW {
     }
   }
 }
+
+/** Learning-rate multiplier at `step` of `steps`: linear warm-up over 5% of the steps, then cosine down to 10%. */
+export function warmupCosine(step: number, steps: number): number {
+  const warm = Math.max(1, Math.round(steps * 0.05))
+  if (step < warm) return (step + 1) / warm
+  const t = (step - warm) / Math.max(1, steps - warm)
+  return 0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t))
+}

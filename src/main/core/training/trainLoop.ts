@@ -4,7 +4,7 @@
  * synchronous, in chunks of steps, so it runs unchanged inside the worker thread or (as a fallback)
  * on the main thread between event-loop turns. No Node imports.
  */
-import { AdamW } from './optimizer'
+import { AdamW, warmupCosine } from './optimizer'
 import { initAdapter, lossAndGrad, makeScratch, unitScale, type Adapter, type PixelBatch, type Scratch } from '@shared/adapter'
 import { Prng } from './prng'
 
@@ -151,14 +151,6 @@ export class Trainer {
     return this.step >= this.cfg.steps
   }
 
-  /** Learning-rate multiplier: linear warm-up over 5% of the steps, then cosine down to 10%. */
-  private lrScale(): number {
-    const warm = Math.max(1, Math.round(this.cfg.steps * 0.05))
-    if (this.step < warm) return (this.step + 1) / warm
-    const t = (this.step - warm) / Math.max(1, this.cfg.steps - warm)
-    return 0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t))
-  }
-
   private gather(): void {
     const { pool, batch, rng } = this
     const { d, c } = pool
@@ -177,7 +169,7 @@ export class Trainer {
     while (ran < n && !this.done) {
       this.gather()
       const loss = lossAndGrad(this.batch, w.a, w.b, cfg.rank, w.c, w.d, this.gA, this.gB, this.scratch)
-      const scale = this.lrScale()
+      const scale = warmupCosine(this.step, this.cfg.steps)
       this.optA.step(w.a, this.gA, scale)
       this.optB.step(w.b, this.gB, scale)
       this.step++

@@ -5,7 +5,7 @@
  * No Node imports.
  */
 import { NEW_CLASS_BIAS, type Head } from '../../models/versions/head'
-import { AdamW } from '../optimizer'
+import { AdamW, warmupCosine } from '../optimizer'
 import { Prng } from '../prng'
 import { BalancedSampler, type LossPoint, type TrainingPool } from '../trainLoop'
 import { headLossAndGrad, makeHeadScratch, rowOf, trainableNames, type HeadBatch, type HeadImages, type HeadParams, type HeadScratch } from './headMath'
@@ -116,13 +116,6 @@ export class HeadTrainer {
     return this.step >= this.cfg.steps
   }
 
-  private lrScale(): number {
-    const warm = Math.max(1, Math.round(this.cfg.steps * 0.05))
-    if (this.step < warm) return (this.step + 1) / warm
-    const t = (this.step - warm) / Math.max(1, this.cfg.steps - warm)
-    return 0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * t))
-  }
-
   run(n: number): number {
     let ran = 0
     const { pool, batch, head } = this
@@ -134,7 +127,7 @@ export class HeadTrainer {
         batch.labels[s] = pool.labels[i]!
       }
       const loss = headLossAndGrad(head, head, pool, batch, this.grads, this.scratch)
-      const scale = this.lrScale()
+      const scale = warmupCosine(this.step, this.cfg.steps)
       trainableNames.forEach((name, k) => this.opts[k]!.step(head[name], this.grads[name], scale))
       this.step++
       ran++
