@@ -4,12 +4,12 @@
  * (features and base logits gathered pixel-major) that the worker samples batches from.
  */
 import type { ProjectStore } from '../store/projectStore'
-import { ApiError } from '@shared/contract/errors'
 import { hashInts, Prng } from './prng'
 import { classSpace, frameOf, NO_CLASS, type OutputsSource } from './outputs'
 import type { ModelOutputs } from '../models/features/features'
 import { validOutputExtent, type Frame } from '../models/pixels/geometry'
 import type { TrainingPool } from './trainLoop'
+import { trainingCancelled } from './jobProgress'
 
 /** Split names whose accepted images are held out for evaluation, never trained on. */
 export const HELD_OUT_SPLIT = /^(val|valid|validation|test)([_-].*)?$/i
@@ -120,7 +120,7 @@ export async function buildPool(store: ProjectStore, source: OutputsSource, ids:
   let c = -1
   let d = -1
   for (let k = 0; k < ids.length; k++) {
-    if (opts.signal?.aborted) throw new ApiError('cancelled', 'Training cancelled; the active model is unchanged.')
+    if (opts.signal?.aborted) throw trainingCancelled()
     const id = ids[k]!
     const ann = store.annotations.current(id)
     if (!ann) continue

@@ -4,13 +4,13 @@
  * arg-maxed and class-mapped, then compared with the accepted label map. Per-class IoU and mIoU over
  * the scored project classes that occur (in truth or prediction) in the set.
  */
-import { ApiError } from '@shared/contract/errors'
 import type { ProjectStore } from '../store/projectStore'
 import { validOutputExtent, type Frame } from '../models/pixels/geometry'
 import { axis, blendRows } from '../models/pixels/postprocess'
 import { applyAdapter, type Adapter } from '@shared/adapter'
 import { classSpace, frameOf, type OutputsSource } from './outputs'
 import { gateAllows, type AdapterGate } from '../models/versions/adapterGate'
+import { trainingCancelled } from './jobProgress'
 
 /**
  * Arg-max labels at the image size for several logit maps [c, h, w] of one image at once (the
@@ -128,7 +128,7 @@ export async function evaluateVariants(store: ProjectStore, source: OutputsSourc
   const classes = store.classes()
   let out: VariantScores[] | null = null
   for (let k = 0; k < ids.length; k++) {
-    if (opts.signal?.aborted) throw new ApiError('cancelled', 'Training cancelled; the active model is unchanged.')
+    if (opts.signal?.aborted) throw trainingCancelled()
     const id = ids[k]!
     const ann = store.annotations.current(id)
     if (!ann) continue

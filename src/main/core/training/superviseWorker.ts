@@ -5,24 +5,15 @@
  * terminates the worker. The adapter and head clients only say what a 'done' message yields.
  */
 import type { Worker } from 'node:worker_threads'
-import { ApiError } from '@shared/contract/errors'
 import { JobInterrupted } from '../jobs/interrupted'
+import { trainingCancelled, type TrainProgress } from './jobProgress'
 import type { LossPoint } from './trainLoop'
 
-export interface TrainProgress {
-  step: number
-  steps: number
-  loss: number
-  /** Loss-curve points the worker sent with this report. */
-  points: LossPoint[]
-}
 
 export type SupervisedMessage<D> =
   | { type: 'progress'; step: number; steps: number; loss: number; curve: LossPoint[] }
   | ({ type: 'done' } & D)
   | { type: 'error'; message: string }
-
-export const cancelled = (): ApiError => new ApiError('cancelled', 'Training cancelled; the active model is unchanged.')
 
 export function superviseWorker<D, T>(worker: Worker, what: string, opts: { signal?: AbortSignal; onProgress?: (p: TrainProgress) => void }, done: (m: D) => T): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -34,7 +25,7 @@ export function superviseWorker<D, T>(worker: Worker, what: string, opts: { sign
       fn()
     }
     const onAbort = () => {
-      finish(() => reject(cancelled()))
+      finish(() => reject(trainingCancelled()))
       void worker.terminate()
     }
     opts.signal?.addEventListener('abort', onAbort, { once: true })

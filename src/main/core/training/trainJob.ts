@@ -3,7 +3,7 @@
  * scored on held-out images → a new model version (activated when not worse, or as asked).
  * Nothing is written before the very end, so a cancelled or failed run leaves the project as it was.
  */
-import { TrainClock } from './trainClock'
+import { trainingCancelled, TrainJobProgress } from './jobProgress'
 import { ApiError } from '@shared/contract/errors'
 import type { ModelVersionInfo } from '@shared/contract/types'
 import type { Workstation } from '../workstation'
@@ -75,9 +75,6 @@ export async function planTraining(store: ProjectStore, opts: { registerBase?: b
   return { active, base, parentAdapter: blob && blob.length ? decodeAdapter(blob, `adapter of model version ${active.id}`) : null, split }
 }
 
-function cancelledError(): ApiError {
-  return new ApiError('cancelled', 'Training cancelled; the active model is unchanged.')
-}
 
 export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>, outputs: OutputsFactory): Promise<TrainJobResult> {
   const t0 = Date.now()
@@ -89,17 +86,15 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
   const seed = params.seed ?? 1
   const rank = params.rank ?? parentAdapter?.rank ?? defaultTrainConfig.rank
   const steps = params.steps ?? defaultSteps(split.train.length)
-  const total = split.train.length + steps + split.heldOut.length
-  const clock = new TrainClock(split.train.length + split.heldOut.length, steps)
-  const say = (done: number, msg: string, detail?: Record<string, unknown>) => ctx.progress(done, total, msg, { ...detail, etaS: clock.eta() })
+  const report = new TrainJobProgress(ctx.progress.bind(ctx), split.train.length, steps, split.heldOut.length)
 
   const descriptors: Float64Array[] = []
-  say(0, `Reading features of ${split.train.length} accepted images…`, { phase: 'load' })
+  report.beginLoad()
   const pool = await buildPool(store, source, split.train, {
     ...defaultPoolOptions,
     seed,
     signal: ctx.signal,
-    onImage: (d, n) => (clock.image(), say(d, `Reading features ${d}/${n}`, { phase: 'load' })),
+    onImage: report.loaded,
     onOutputs: (_id, o) => descriptors.push(imageDescriptor(o.features, o.d, o.h, o.w, o.frame))
   })
   if (!pool.n) throw new ApiError('conflict', 'The accepted masks have no pixels of a trainable class (all ignore?). Nothing was changed.')
@@ -107,28 +102,20 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
   const cfg: TrainConfig = { ...defaultTrainConfig, rank, steps, seed }
   // Continue from the parent's adapter when it has the same shape; a different rank starts afresh.
   const init = parentAdapter && parentAdapter.rank === rank && parentAdapter.c === pool.c && parentAdapter.d === pool.d ? parentAdapter : null
-  let lastEmit = 0
-  clock.beginSteps()
+  report.beginSteps()
   const trained = await trainAdapter(pool, cfg, init, {
     signal: ctx.signal,
-    onProgress: (p) => {
-      const now = Date.now()
-      clock.stepsAt(p.step)
-      if (now - lastEmit < 100 && p.step < p.steps) return
-      lastEmit = now
-      say(split.train.length + p.step, `Training step ${p.step}/${p.steps} · loss ${p.loss.toFixed(4)}`, { phase: 'train', step: p.step, steps: p.steps, loss: p.loss, points: p.points })
-    }
+    onProgress: report.stepped
   })
   const tTrain = Date.now()
-  if (ctx.signal.aborted) throw cancelledError()
+  if (ctx.signal.aborted) throw trainingCancelled()
 
-  const doneBefore = split.train.length + steps
-  clock.beginImages()
+  report.beginEvaluation()
   const gate = params.gate === false ? null : fitGate(descriptors)
   const parentGate = active.kind === 'adapter' ? loadGate(store, active.id) : null
   const [parentScores, candScores] = await evaluateVariants(store, source, split.heldOut, [{ weights: parentAdapter, gate: parentGate }, { weights: trained.weights, gate }], {
     signal: ctx.signal,
-    onImage: (d, n) => (clock.image(), say(doneBefore + d, `Evaluating on held-out images ${d}/${n}`, { phase: 'evaluate' }))
+    onImage: report.evaluated
   })
   const tEval = Date.now()
   const classes = store.classes()
@@ -147,7 +134,7 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
     : `Not activated: held-out mIoU ${fmt(ct.mIoU)} < parent ${fmt(pt.mIoU)} (you can still activate it).`
 
   // Last cancellation point: from here on everything is synchronous, so the write is all or nothing.
-  if (ctx.signal.aborted) throw cancelledError()
+  if (ctx.signal.aborted) throw trainingCancelled()
   const metrics: Record<string, number> = { trainImages: split.train.length, heldOutImages: split.heldOut.length, rank, steps }
   if (ct.mIoU !== null) metrics.mIoU = ct.mIoU
   if (pt.mIoU !== null) metrics.parentMIoU = pt.mIoU
@@ -169,7 +156,7 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
     return newId
   })
   ws.hub.emit('project.changed', { path: store.path })
-  say(total, decision, { phase: 'done', modelVersionId: id })
+  report.say(report.total, decision, { phase: 'done', modelVersionId: id })
   return { modelVersionId: id, activated: activate, parentId: active.id, parentMIoU: pt.mIoU, candidateMIoU: ct.mIoU, decision }
 }
 

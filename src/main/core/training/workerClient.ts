@@ -10,9 +10,10 @@ import { Trainer, type LossPoint, type TrainConfig, type TrainingPool } from './
 import type { Adapter } from '@shared/adapter'
 import type { WorkerMessage } from './workerProtocol'
 import { stageWorkerEntry, startWorker, type StageWorkerEntry } from '../models/runtime/workerEntry'
-import { cancelled, superviseWorker, type TrainProgress } from './superviseWorker'
+import { superviseWorker } from './superviseWorker'
+import { trainingCancelled, type TrainProgress } from './jobProgress'
 
-export type { TrainProgress } from './superviseWorker'
+export type { TrainProgress } from './jobProgress'
 
 export interface TrainOutcome {
   weights: Adapter
@@ -29,7 +30,7 @@ export interface TrainRunOptions {
 }
 
 export async function trainAdapter(pool: TrainingPool, cfg: TrainConfig, init: Adapter | null, opts: TrainRunOptions = {}): Promise<TrainOutcome> {
-  if (opts.signal?.aborted) throw cancelled()
+  if (opts.signal?.aborted) throw trainingCancelled()
   const entry = opts.inline ? null : stageWorkerEntry('./worker.ts', 'training-worker', import.meta.url)
   return entry ? inWorker(entry, pool, cfg, init, opts) : inline(pool, cfg, init, opts)
 }
@@ -52,7 +53,7 @@ async function inline(pool: TrainingPool, cfg: TrainConfig, init: Adapter | null
     opts.onProgress?.({ step: t.step, steps: cfg.steps, loss: t.lastLoss, points: t.curve.slice(sent) })
     sent = t.curve.length
     await new Promise((r) => setImmediate(r))
-    if (opts.signal?.aborted) throw cancelled()
+    if (opts.signal?.aborted) throw trainingCancelled()
   }
   return { weights: t.weights, curve: t.curve, mode: 'inline' }
 }

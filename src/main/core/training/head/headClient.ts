@@ -6,7 +6,8 @@
 import type { Head } from '../../models/versions/head'
 import { stageWorkerEntry, startWorker } from '../../models/runtime/workerEntry'
 import type { LossPoint } from '../trainLoop'
-import { cancelled, superviseWorker, type TrainProgress } from '../superviseWorker'
+import { superviseWorker } from '../superviseWorker'
+import { trainingCancelled, type TrainProgress } from '../jobProgress'
 import { copyHead, HeadTrainer, type HeadConfig, type HeadPool } from './headTrainer'
 import type { HeadWorkerMessage } from './headWorker'
 
@@ -26,7 +27,7 @@ export interface HeadRunOptions {
 
 
 export async function trainHead(pool: HeadPool, cfg: HeadConfig, init: Head, opts: HeadRunOptions = {}): Promise<HeadOutcome> {
-  if (opts.signal?.aborted) throw cancelled()
+  if (opts.signal?.aborted) throw trainingCancelled()
   const entry = opts.inline ? null : stageWorkerEntry('./headWorker.ts', 'head-training-worker', import.meta.url)
   if (!entry) return inline(pool, cfg, init, opts)
   // Grids are shared by structured clone (copied); the caller's pool stays usable.
@@ -44,7 +45,7 @@ async function inline(pool: HeadPool, cfg: HeadConfig, init: Head, opts: HeadRun
     opts.onProgress?.({ step: t.step, steps: cfg.steps, loss: t.lastLoss, points: t.curve.slice(sent) })
     sent = t.curve.length
     await new Promise((r) => setImmediate(r))
-    if (opts.signal?.aborted) throw cancelled()
+    if (opts.signal?.aborted) throw trainingCancelled()
   }
   return { head: t.head, curve: t.curve, mode: 'inline' }
 }

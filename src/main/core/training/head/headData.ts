@@ -14,6 +14,7 @@ import type { ModelOutputs } from '../../models/features/features'
 import { frameOf, NO_CLASS, type OutputsSource } from '../outputs'
 import { Prng } from '../prng'
 import type { HeadPool } from './headTrainer'
+import { trainingCancelled } from '../jobProgress'
 
 /** Output channels of a head: the project's classes that are not ignore, by index. */
 export function headClasses(classes: ClassInfo[]): Uint8Array {
@@ -71,7 +72,7 @@ export async function buildHeadPool(store: ProjectStore, source: OutputsSource, 
   const parts: { img: number; idx: Int32Array; labels: Uint8Array; represent: Float32Array; recency: number }[] = []
   let shape: { d: number; cm: number; h: number; w: number } | null = null
   for (let k = 0; k < ids.length; k++) {
-    if (opts.signal?.aborted) throw new ApiError('cancelled', 'Training cancelled; the active model is unchanged.')
+    if (opts.signal?.aborted) throw trainingCancelled()
     const id = ids[k]!
     const ann = store.annotations.current(id)
     if (!ann) continue

@@ -5,7 +5,7 @@
  * written before the final synchronous transaction: a cancelled, failed or killed run leaves the
  * versions and the active model as they were.
  */
-import { TrainClock } from '../trainClock'
+import { trainingCancelled, TrainJobProgress } from '../jobProgress'
 import { resolve } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
 import type { TrainJobResult, TrainingReport } from '@shared/contract/methods/training'
@@ -24,7 +24,6 @@ import { buildHeadPool, defaultHeadPoolOptions, headClasses, warmMap } from './h
 import { defaultHeadConfig, defaultHeadSteps, headFits, initHead, type HeadConfig } from './headTrainer'
 import { trainHead, type HeadRunOptions } from './headClient'
 
-const cancelled = () => new ApiError('cancelled', 'Training cancelled; the active model is unchanged.')
 
 /** How the parent version predicts project classes, for scoring it beside the candidate. */
 export type ParentModel = { head: Head; gate?: AdapterGate | null } | { adapter: Adapter | null; gate: ReturnType<typeof loadGate>; warm: Head }
@@ -47,7 +46,7 @@ export async function evaluateHeads(store: ProjectStore, source: OutputsSource, 
   const fallback = opts.gate ? warmStartOf(cand) : cand
   let applied = 0
   for (let k = 0; k < ids.length; k++) {
-    if (opts.signal?.aborted) throw cancelled()
+    if (opts.signal?.aborted) throw trainingCancelled()
     const id = ids[k]!
     const ann = store.annotations.current(id)
     if (!ann) continue
@@ -86,20 +85,18 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
   const source = outputs(ws, base, { classes: 'project' })
   const seed = params.seed ?? 1
   const steps = params.steps ?? defaultHeadSteps(split.train.length)
-  const total = split.train.length + steps + split.heldOut.length
-  const clock = new TrainClock(split.train.length + split.heldOut.length, steps)
-  const say = (done: number, msg: string, detail?: Record<string, unknown>) => ctx.progress(done, total, msg, { ...detail, etaS: clock.eta() })
+  const report = new TrainJobProgress(ctx.progress.bind(ctx), split.train.length, steps, split.heldOut.length)
   const channels = headClasses(store.classes())
   if (!channels.length) throw new ApiError('conflict', 'The project has no class that is not an ignore class; nothing to fine-tune. Nothing was changed.')
 
   const descriptors: Float64Array[] = []
-  say(0, `Reading features of ${split.train.length} accepted images…`, { phase: 'load' })
+  report.beginLoad()
   const pool = await buildHeadPool(store, source, split.train, channels, {
     ...defaultHeadPoolOptions,
     dilation: defaultHeadConfig.dilation,
     seed,
     signal: ctx.signal,
-    onImage: (d, n) => (clock.image(), say(d, `Reading features ${d}/${n}`, { phase: 'load' })),
+    onImage: report.loaded,
     onOutputs: (_id, o) => descriptors.push(imageDescriptor(o.features, o.d, o.h, o.w, o.frame))
   })
   if (!pool.n) throw new ApiError('conflict', 'The accepted masks have no pixels of a trainable class (all ignore?). Nothing was changed.')
@@ -109,24 +106,16 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
   const parentHead = active.tier === 'head' ? parentHeadOf(store, active.id) : null
   // Continue from the parent's head when it fits (same classes and shape); otherwise a fresh head.
   const init = headFits(parentHead, pool, channels, cfg) ? parentHead : initHead(pool, channels, warm, cfg)
-  let lastEmit = 0
-  clock.beginSteps()
+  report.beginSteps()
   const trained = await trainHead(pool, cfg, init, {
     ...run,
     signal: ctx.signal,
-    onProgress: (p) => {
-      const now = Date.now()
-      clock.stepsAt(p.step)
-      if (now - lastEmit < 100 && p.step < p.steps) return
-      lastEmit = now
-      say(split.train.length + p.step, `Training step ${p.step}/${p.steps} · loss ${p.loss.toFixed(4)}`, { phase: 'train', step: p.step, steps: p.steps, loss: p.loss, points: p.points })
-    }
+    onProgress: report.stepped
   })
   const tTrain = Date.now()
-  if (ctx.signal.aborted) throw cancelled()
+  if (ctx.signal.aborted) throw trainingCancelled()
 
-  const doneBefore = split.train.length + steps
-  clock.beginImages()
+  report.beginEvaluation()
   const adapterBlob = active.tier === 'adapter' ? store.models.adapter(active.id) : null
   const parent: ParentModel = parentHead
     ? { head: parentHead, gate: loadGate(store, active.id) }
@@ -136,7 +125,7 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
   // better), off when the head has new classes (the base cannot predict them at all).
   const gated = params.gate ?? warm.every((m) => m >= 0)
   const gate = gated ? fitGate(descriptors) : null
-  const [pc, cc, applied] = await evaluateHeads(store, source, split.heldOut, parent, trained.head, { gate, signal: ctx.signal, onImage: (d, n) => (clock.image(), say(doneBefore + d, `Evaluating on held-out images ${d}/${n}`, { phase: 'evaluate' })) })
+  const [pc, cc, applied] = await evaluateHeads(store, source, split.heldOut, parent, trained.head, { gate, signal: ctx.signal, onImage: report.evaluated })
   const tEval = Date.now()
   const pt = iouTable(pc)
   const ct = iouTable(cc)
@@ -152,7 +141,7 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
     : better ? `Activated: held-out mIoU ${f(ct.mIoU)} ≥ parent ${f(pt.mIoU)}.`
     : `Not activated: held-out mIoU ${f(ct.mIoU)} < parent ${f(pt.mIoU)} (you can still activate it).`
 
-  if (ctx.signal.aborted) throw cancelled()
+  if (ctx.signal.aborted) throw trainingCancelled()
   const classes = store.classes()
   const metrics: Record<string, number> = { trainImages: split.train.length, heldOutImages: split.heldOut.length, steps }
   if (ct.mIoU !== null) metrics.mIoU = ct.mIoU
@@ -175,6 +164,6 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
     return newId
   })
   ws.hub.emit('project.changed', { path: store.path })
-  say(total, decision, { phase: 'done', modelVersionId: id })
+  report.say(report.total, decision, { phase: 'done', modelVersionId: id })
   return { modelVersionId: id, activated: activate, parentId: active.id, parentMIoU: pt.mIoU, candidateMIoU: ct.mIoU, decision }
 }
