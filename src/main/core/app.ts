@@ -12,6 +12,8 @@ import { registerJobs } from './registerJobs'
 import { InferenceState } from './models/features/context'
 import { ClickState } from './click/clickState'
 import { SharedStagePool } from './prefill/prefillPool'
+import { SettingsStore } from './settings/settingsStore'
+import { PythonProbe } from './training/lora/pythonProbe'
 
 export type { WorkstationOptions }
 
@@ -24,7 +26,9 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
     jobs,
     inference: new InferenceState(opts.dataDir),
     click: new ClickState(opts.dataDir, hub),
-    stages: new SharedStagePool()
+    stages: new SharedStagePool(),
+    settings: new SettingsStore(opts.dataDir),
+    python: new PythonProbe()
   })
   registerJobs(ws)
   return ws
