@@ -22,7 +22,7 @@ export interface ModelVersionInfo {
   createdAt: string
   metrics: Record<string, number> | null
   /** How a fine-tuned version corrects its base: a linear adapter, or a head over the project's classes (null: a base package). */
-  tier?: 'adapter' | 'head' | null
+  tier?: 'adapter' | 'head' | 'lora' | null
 }
 
 export interface ProjectSummary {

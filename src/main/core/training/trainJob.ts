@@ -18,7 +18,7 @@ import { defaultSteps, defaultTrainConfig, type LossPoint, type TrainConfig } fr
 import { trainAdapter } from './workerClient'
 import { baseOf, nextVersionName, saveReport, type TrainingReport } from './versions'
 import { fitGate, imageDescriptor, loadGate, saveGate } from '../models/versions/adapterGate'
-import type { ActivatePolicy, TrainJobResult } from '@shared/contract/methods/training'
+import type { ActivatePolicy, TrainingTier, TrainJobResult } from '@shared/contract/methods/training'
 
 export type { ActivatePolicy, TrainJobResult }
 
@@ -28,8 +28,13 @@ export interface TrainParams {
   seed?: number
   activate?: ActivatePolicy
   gate?: boolean
-  /** 'adapter' (default): linear delta on the package's classifier; 'head': a head over the project's classes (training/head). */
-  tier?: 'adapter' | 'head'
+  /** 'adapter' (default): linear delta on the package's classifier; 'head': a head over the project's classes (training/head); 'lora': SARTM's recipe in a Python worker (training/lora). */
+  tier?: TrainingTier
+  /** LoRA tier: learning rate and batch for the Python worker (its own defaults when absent). */
+  lr?: number
+  batch?: number
+  /** LoRA tier: the interpreter for this run only (`twinlight train --python`). */
+  python?: string
 }
 
 /**
@@ -49,7 +54,7 @@ export interface TrainingPlan {
  * Checks that a run can start, with a clear reason when not; nothing is written when it cannot.
  * Used by the API before queuing a job, and by the job itself.
  */
-export async function planTraining(store: ProjectStore, opts: { registerBase?: boolean; tier?: 'adapter' | 'head' } = {}): Promise<TrainingPlan> {
+export async function planTraining(store: ProjectStore, opts: { registerBase?: boolean; tier?: TrainingTier } = {}): Promise<TrainingPlan> {
   const split = splitAccepted(store)
   if (!split.train.length) {
     const n = split.heldOut.length
@@ -67,7 +72,7 @@ export async function planTraining(store: ProjectStore, opts: { registerBase?: b
     }
   }
   if (!active) throw new ApiError('conflict', 'No model is active in this project: add a model and pre-fill before fine-tuning.')
-  if (active.tier === 'head' && opts.tier !== 'head') {
+  if (active.tier === 'head' && (opts.tier ?? 'adapter') === 'adapter') {
     throw new ApiError('conflict', `The active version ${active.id} (${active.name}) is a head-tier version: fine-tune it with the head tier (--tier head), or activate the base or an adapter version for the adapter tier. Nothing was changed.`)
   }
   const base = baseOf(store, active)
