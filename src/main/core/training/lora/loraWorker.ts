@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { ApiError } from '@shared/contract/errors'
 import { JobInterrupted } from '../../jobs/interrupted'
 import { trainingCancelled } from '../jobProgress'
 import type { LossPoint } from '../trainLoop'
@@ -73,7 +74,8 @@ export function runLoraWorker(python: string, script: string, jobDir: string, op
     child.on('close', (code, sig) => {
       if (killTimer) clearTimeout(killTimer)
       if (partial.trim()) stderr.push(partial.trim())
-      if (failed !== null) return finish(() => reject(new Error(`LoRA training failed: ${failed}${tail()}`)))
+      // The worker's own sentence: an ApiError, so the runner records it without a stack trace.
+      if (failed !== null) return finish(() => reject(new ApiError('internal', `LoRA training failed: ${failed}${tail()}`)))
       if (done && code === 0) return finish(() => resolve(done!))
       finish(() => reject(new JobInterrupted(`the LoRA worker ${sig ? `was killed (${sig})` : `exited with code ${code}`} before finishing; nothing was stored, the active model is unchanged. Resume the job to continue from its last checkpoint.${tail()}`)))
     })

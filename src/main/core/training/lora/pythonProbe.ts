@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process'
 import { accessSync, constants, existsSync, statSync } from 'node:fs'
-import { delimiter, isAbsolute, join } from 'node:path'
+import { delimiter, isAbsolute, join, resolve } from 'node:path'
 import type { LoraStatus } from '@shared/contract/methods/training'
 import { appRoot } from '../../appInfo'
 
@@ -14,9 +14,9 @@ export type { LoraStatus }
 
 export const PROBE_TIMEOUT_MS = 20_000
 
-/** The worker script the app ships (written in model/, run by the discovered Python). */
+/** The worker script the app ships (model/, run by the discovered Python); TWINLIGHT_LORA_WORKER points at another (tests, a worker in development). */
 export function loraWorkerScript(): string {
-  return join(appRoot(), 'model', 'lora_worker.py')
+  return process.env.TWINLIGHT_LORA_WORKER ? resolve(process.env.TWINLIGHT_LORA_WORKER) : join(appRoot(), 'model', 'lora_worker.py')
 }
 
 /** The install line for torch + onnx: apt on Debian/Ubuntu, pip elsewhere. */
