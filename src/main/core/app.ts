@@ -21,13 +21,18 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
   mkdirSync(opts.dataDir, { recursive: true })
   const hub = new EventHub()
   const jobs = new JobRunner(() => ws.project.jobs, hub)
+  const settings = new SettingsStore(opts.dataDir)
+  const inference = new InferenceState(opts.dataDir)
+  // The cap set in the Models panel (getCacheStats({capMb})) outlives the session.
+  const capMb = settings.get().featureCacheCapMb
+  if (capMb !== null) inference.cache.setCap(capMb * 1024 * 1024)
   const ws: Workstation = new Workstation(opts, {
     hub,
     jobs,
-    inference: new InferenceState(opts.dataDir),
+    inference,
     click: new ClickState(opts.dataDir, hub),
     stages: new SharedStagePool(),
-    settings: new SettingsStore(opts.dataDir),
+    settings,
     python: new PythonProbe()
   })
   registerJobs(ws)

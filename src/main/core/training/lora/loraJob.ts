@@ -16,6 +16,7 @@ import type { LoraStatus, TrainJobResult, TrainingReport } from '@shared/contrac
 import type { ModelManifest } from '@shared/modelPackage'
 import type { Workstation } from '../../workstation'
 import type { JobContext } from '../../jobs/runner'
+import { JobInterrupted } from '../../jobs/interrupted'
 import type { ProjectStore } from '../../store/projectStore'
 import { loadModelPackage } from '../../models/package/packageLoader'
 import { checkParity } from '../../models/package/parityCheck'
@@ -35,7 +36,7 @@ import { trainingCancelled, TrainJobProgress } from '../jobProgress'
 import type { ModelVersionInfo } from '@shared/contract/types'
 import { loraWorkerScript } from './pythonProbe'
 import { recencyWeights, writeLoraData } from './loraData'
-import { runLoraWorker, type WorkerLine } from './loraWorker'
+import { killOrphanWorker, runLoraWorker, type WorkerLine } from './loraWorker'
 
 /** The job folder as recorded in the job's checkpoint (a resumed job reuses it). */
 interface LoraCheckpoint {
@@ -128,6 +129,7 @@ export async function runLoraTraining(ws: Workstation, ctx: JobContext<TrainPara
   let job: LoraCheckpoint
   if (resumed) {
     job = { dir: saved!.dir, out: saved!.out }
+    killOrphanWorker(job.dir)
     // A package left by the run that was cut off is ours and unregistered: the worker writes it again.
     rmSync(job.out, { recursive: true, force: true })
     rmSync(`${job.out}.partial`, { recursive: true, force: true })
@@ -176,7 +178,6 @@ export async function runLoraTraining(ws: Workstation, ctx: JobContext<TrainPara
   const tLoad = Date.now()
 
   // The worker: its lines become the job's progress.
-  let lastPhase = ''
   const onLine = (l: WorkerLine): void => {
     if (l.type === 'progress') {
       if (l.steps !== steps) {
@@ -186,7 +187,6 @@ export async function runLoraTraining(ws: Workstation, ctx: JobContext<TrainPara
       }
       report.stepped({ step: l.step, steps: l.steps, loss: l.loss, points: [{ step: l.step, loss: l.loss }] })
     } else if (l.type === 'phase') {
-      lastPhase = l.phase
       report.say(l.phase === 'load' ? split.train.length : split.train.length + (l.phase === 'train' ? 0 : steps), l.message ?? `LoRA worker: ${l.phase}`, { phase: l.phase === 'export' ? 'train' : l.phase === 'done' ? 'train' : l.phase, worker: l.phase })
     } else if (l.type === 'resumed') report.say(split.train.length + l.step, `Resumed from the worker's checkpoint at step ${l.step}`, { phase: 'train', step: l.step, steps })
   }
@@ -196,13 +196,12 @@ export async function runLoraTraining(ws: Workstation, ctx: JobContext<TrainPara
     done = await runLoraWorker(status.python!, loraWorkerScript(), job.dir, { signal: ctx.signal, onLine })
   } catch (e) {
     // A worker that died keeps the job folder (resume continues from its checkpoint); a refusal or a cancel does not.
-    if (!(e instanceof Error && e.name === 'JobInterrupted')) cleanup(job, true)
+    if (!(e instanceof JobInterrupted)) cleanup(job, true, true)
     throw e
   }
-  void lastPhase
   const tTrain = Date.now()
   if (ctx.signal.aborted) {
-    cleanup(job, true)
+    cleanup(job, true, true)
     throw trainingCancelled()
   }
 

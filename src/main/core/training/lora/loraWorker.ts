@@ -8,6 +8,8 @@
  */
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
 import { JobInterrupted } from '../../jobs/interrupted'
 import { trainingCancelled } from '../jobProgress'
@@ -26,6 +28,31 @@ export type WorkerDone = Extract<WorkerLine, { type: 'done' }>
 const STDERR_LINES = 20
 export const KILL_GRACE_MS = 3000
 
+const pidFile = (jobDir: string): string => join(jobDir, 'app-worker.pid')
+
+/**
+ * A worker left running by an app that was killed (a child outlives a SIGKILLed parent) would
+ * write into the job folder beside the resumed one: killed first. Linux only (/proc tells that
+ * the pid is still that worker, not a reused pid).
+ */
+export function killOrphanWorker(jobDir: string): boolean {
+  let pid: number
+  try {
+    pid = Number(readFileSync(pidFile(jobDir), 'utf8'))
+  } catch {
+    return false
+  }
+  rmSync(pidFile(jobDir), { force: true })
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+    if (!cmd.includes('--job') || !cmd.includes(jobDir)) return false
+    process.kill(pid, 'SIGKILL')
+    return true
+  } catch {
+    return false
+  }
+}
+
 export function runLoraWorker(python: string, script: string, jobDir: string, opts: { signal?: AbortSignal; onLine?: (l: WorkerLine) => void; env?: NodeJS.ProcessEnv } = {}): Promise<WorkerDone> {
   return new Promise((resolve, reject) => {
     const child = spawn(python, [script, '--job', jobDir], { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env })
@@ -42,11 +69,13 @@ export function runLoraWorker(python: string, script: string, jobDir: string, op
       opts.signal?.removeEventListener('abort', onAbort)
       fn()
     }
+    let cancelled = false
+    // Cancel: SIGTERM, SIGKILL after the grace period; the job ends once the process has gone, so
+    // nothing writes into the job folder after the job has cleaned it up.
     const onAbort = () => {
-      finish(() => reject(trainingCancelled()))
+      cancelled = true
       child.kill('SIGTERM')
       killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS)
-      killTimer.unref()
     }
     if (opts.signal?.aborted) onAbort()
     else opts.signal?.addEventListener('abort', onAbort, { once: true })
@@ -70,10 +99,13 @@ export function runLoraWorker(python: string, script: string, jobDir: string, op
       stderr.push(...lines.filter((l) => l.trim()))
       if (stderr.length > 4 * STDERR_LINES) stderr.splice(0, stderr.length - STDERR_LINES)
     })
+    if (child.pid) writeFileSync(pidFile(jobDir), String(child.pid))
     child.on('error', (e) => finish(() => reject(new Error(`The LoRA worker could not be started (${python} ${script}): ${e.message}`))))
     child.on('close', (code, sig) => {
       if (killTimer) clearTimeout(killTimer)
       if (partial.trim()) stderr.push(partial.trim())
+      rmSync(pidFile(jobDir), { force: true })
+      if (cancelled) return finish(() => reject(trainingCancelled()))
       // The worker's own sentence: an ApiError, so the runner records it without a stack trace.
       if (failed !== null) return finish(() => reject(new ApiError('internal', `LoRA training failed: ${failed}${tail()}`)))
       if (done && code === 0) return finish(() => resolve(done!))
