@@ -55,7 +55,7 @@ describe('twinlight train --tier head', () => {
     expect(twinlight(['import', data, '--project', project], env).code).toBe(0)
     const bad = twinlight(['train', project, '--tier', 'wide'], env)
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(/--tier must be adapter or head \(got "wide"\)/)
+    expect(bad.stderr).toMatch(/--tier must be adapter, head or lora \(got "wide"\)/)
     const r = twinlight(['train', project, '--tier', 'head', '--steps', '40', '--activate', 'always'], env)
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/head tier \(hidden width 12, the project's \d+ classes\), 40 steps/)

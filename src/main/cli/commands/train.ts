@@ -21,7 +21,7 @@ export const trainCommand: Command = {
     const activate = values.activate as ActivatePolicy | undefined
     if (activate !== undefined && !activatePolicies.includes(activate)) throw new ApiError('invalid_argument', `--activate must be one of ${activatePolicies.join(', ')}.`)
     const tier = values.tier as TrainingTier | undefined
-    if (tier !== undefined && !trainingTiers.includes(tier)) throw new ApiError('invalid_argument', `--tier must be one of ${trainingTiers.join(', ')} (got "${String(tier)}").`)
+    if (tier !== undefined && !trainingTiers.includes(tier)) throw new ApiError('invalid_argument', `--tier must be adapter, head or lora (got "${String(tier)}").`)
     const python = values.python as string | undefined
     if (python !== undefined && tier !== 'lora') throw new ApiError('invalid_argument', '--python is for --tier lora only.')
     const params = {
