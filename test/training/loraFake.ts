@@ -10,7 +10,7 @@ import { decodeImage } from '../../src/main/core/imaging/png'
 import { ensureBaseModel } from '../../src/main/core/models/versions/modelVersions'
 import { makeProject } from '../models/helpers'
 
-export type FakeMode = 'ok' | 'kill-once' | 'error' | 'bad-parity' | 'probe-missing-torch'
+export type FakeMode = 'ok' | 'kill-once' | 'error' | 'bad-parity' | 'probe-missing-torch' | 'slow' | 'probe-hang' | 'probe-garbage'
 
 /** Writes the fake interpreter into `dir`; returns its path. */
 export function fakePython(dir: string, mode: FakeMode): string {
@@ -23,6 +23,8 @@ const say = (o) => process.stdout.write(JSON.stringify(o) + '\\n')
 const args = process.argv.slice(3)
 if (args[0] === '--probe') {
   if (mode === 'probe-missing-torch') { say({ ok: false, reason: "No module named 'torch'" }); process.exit(3) }
+  if (mode === 'probe-hang') { setInterval(() => {}, 1000); return }
+  if (mode === 'probe-garbage') { process.stderr.write('Segmentation fault\\n'); process.exit(139) }
   say({ ok: true, python: '3.11.2', torch: '1.13.0a0', onnx: '1.14.0', cuda: false, device: 'cpu', deviceName: 'cpu' })
   process.exit(0)
 }
@@ -45,6 +47,7 @@ for (let s = start + 10; s <= steps; s += 10) {
   say({ type: 'progress', step: s, steps, loss, etaSeconds: (steps - s) / 100 })
   fs.writeFileSync(ckpt, JSON.stringify({ step: s }))
   say({ type: 'checkpoint', step: s })
+  if (mode === 'slow') { fs.writeFileSync(path.join(dir, 'slow.pid'), String(process.pid)); setInterval(() => {}, 1000); return }
   if (mode === 'kill-once' && s >= 10 && start === 0) { process.stderr.write('about to die\\n'); process.kill(process.pid, 'SIGKILL') }
 }
 say({ type: 'phase', phase: 'export', message: 'Exporting' })

@@ -130,6 +130,22 @@ describe('LoRA tier job (fake worker)', () => {
     expect(ws.project.models.get(r.modelVersionId).packagePath).toBe(cp.out)
   })
 
+  it('cancel: SIGTERM to the worker, the job ends cancelled once it has gone, its folder removed, nothing registered', async () => {
+    const { ws, call } = await setup('slow')
+    const before = ws.project.models.list().length
+    const job = await call<JobInfo>('startTraining', { tier: 'lora', steps: 30 })
+    const jobDir = join(ws.opts.dataDir, 'jobs', `lora-${job.id}`)
+    for (let i = 0; i < 200 && !existsSync(join(jobDir, 'slow.pid')); i++) await new Promise((r) => setTimeout(r, 25))
+    const pid = Number(readFileSync(join(jobDir, 'slow.pid'), 'utf8'))
+    ws.jobs.cancel(job.id)
+    const end = await ws.jobs.wait(job.id)
+    expect(end.state).toBe('cancelled')
+    expect(() => process.kill(pid, 0)).toThrow()
+    expect(existsSync(jobDir)).toBe(false)
+    expect(ws.project.models.list()).toHaveLength(before)
+    expect(loraFolders(ws)).toEqual([])
+  })
+
   it('an error line: the job fails with its sentence and the last stderr lines; nothing registered', async () => {
     const { ws, run } = await setup('error')
     const before = ws.project.models.list().length
