@@ -3,6 +3,7 @@
  * scored on held-out images → a new model version (activated when not worse, or as asked).
  * Nothing is written before the very end, so a cancelled or failed run leaves the project as it was.
  */
+import { activationDecision } from './activation'
 import { trainingCancelled, TrainJobProgress } from './jobProgress'
 import { ApiError } from '@shared/contract/errors'
 import type { ModelVersionInfo } from '@shared/contract/types'
@@ -127,16 +128,7 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
   const pt = iouTable(parentScores!.conf)
   const ct = iouTable(candScores!.conf)
   const scored = parentScores!.conf.scored
-  const policy = params.activate ?? 'if-better'
-  const evaluated = pt.mIoU !== null && ct.mIoU !== null
-  const better = evaluated && ct.mIoU! >= pt.mIoU!
-  const activate = policy === 'always' || (policy === 'if-better' && better)
-  const decision =
-    policy === 'always' ? 'Activated as asked (activate: always).'
-    : policy === 'never' ? 'Kept inactive as asked (activate: never).'
-    : !evaluated ? 'Not activated: no held-out images to compare on (accept more images, or activate it yourself).'
-    : better ? `Activated: held-out mIoU ${fmt(ct.mIoU)} ≥ parent ${fmt(pt.mIoU)}.`
-    : `Not activated: held-out mIoU ${fmt(ct.mIoU)} < parent ${fmt(pt.mIoU)} (you can still activate it).`
+  const { activate, decision } = activationDecision(params.activate ?? 'if-better', pt.mIoU, ct.mIoU)
 
   // Last cancellation point: from here on everything is synchronous, so the write is all or nothing.
   if (ctx.signal.aborted) throw trainingCancelled()
@@ -163,8 +155,4 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
   ws.hub.emit('project.changed', { path: store.path })
   report.say(report.total, decision, { phase: 'done', modelVersionId: id })
   return { modelVersionId: id, activated: activate, parentId: active.id, parentMIoU: pt.mIoU, candidateMIoU: ct.mIoU, decision }
-}
-
-function fmt(v: number | null): string {
-  return v === null ? '—' : v.toFixed(4)
 }

@@ -8,6 +8,7 @@
  * class space, and register the version in one final transaction. Nothing is registered before
  * that; a refused package folder is removed (we made it).
  */
+import { activationDecision } from '../activation'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -250,17 +251,7 @@ export async function runLoraTraining(ws: Workstation, ctx: JobContext<TrainPara
   const tEval = Date.now()
   const pt = iouTable(confs[0])
   const ct = iouTable(confs[1])
-  const policy = params.activate ?? 'if-better'
-  const evaluated = pt.mIoU !== null && ct.mIoU !== null
-  const better = evaluated && ct.mIoU! >= pt.mIoU!
-  const activate = policy === 'always' || (policy === 'if-better' && better)
-  const f = (v: number | null) => (v === null ? '—' : v.toFixed(4))
-  const decision =
-    policy === 'always' ? 'Activated as asked (activate: always).'
-    : policy === 'never' ? 'Kept inactive as asked (activate: never).'
-    : !evaluated ? 'Not activated: no held-out images to compare on (accept more images, or activate it yourself).'
-    : better ? `Activated: held-out mIoU ${f(ct.mIoU)} ≥ parent ${f(pt.mIoU)}.`
-    : `Not activated: held-out mIoU ${f(ct.mIoU)} < parent ${f(pt.mIoU)} (you can still activate it).`
+  const { activate, decision } = activationDecision(params.activate ?? 'if-better', pt.mIoU, ct.mIoU)
 
   if (ctx.signal.aborted) {
     cleanup(job, true, true)
