@@ -204,8 +204,11 @@ describe('LoRA tier job (fake worker)', () => {
     const job2 = await run({ activate: 'never' })
     const v2 = ws.project.models.get((job2.result as TrainJobResult).modelVersionId)
     expect(existsSync(v2.packagePath)).toBe(true)
+    const id2 = JSON.parse(readFileSync(join(v2.packagePath, 'manifest.json'), 'utf8')).id
+    expect(ws.project.classMaps.get(id2)).not.toBeNull()
     removeModelVersion(ws.project, ws.opts.dataDir, v2.id)
     expect(existsSync(v2.packagePath)).toBe(false)
+    expect(ws.project.classMaps.get(id2)).toBeNull()
     expect(existsSync(v.packagePath)).toBe(true)
   })
 })

@@ -5,7 +5,7 @@
  * `<data>/models/`: an unpacked zip, or a LoRA-tier version's package); a user's folder is never touched.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
 import type { ProjectStore } from '../../store/projectStore'
@@ -80,6 +80,13 @@ export function removeModelVersion(store: ProjectStore, dataDir: string, id: num
   }
   // A LoRA-tier version's package: the folder its job wrote, <data>/models/lora-…, directly.
   if (v.tier === 'lora' && !stillUsed && isCopiedPackage(dataDir, dir) && dirname(dir) === copiedPackagesDir(dataDir) && basename(dir).startsWith('lora-')) {
+    // Its class mapping (keyed by the package's unique manifest id) goes with it.
+    try {
+      const id = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { id?: unknown }).id
+      if (typeof id === 'string') store.classMaps.remove(id)
+    } catch {
+      /* no readable manifest: nothing mapped under it */
+    }
     rmSync(dir, { recursive: true, force: true })
   }
 }
