@@ -146,6 +146,25 @@ describe('LoRA tier job (fake worker)', () => {
     expect(loraFolders(ws)).toEqual([])
   })
 
+  it('sources: under a head version it trains from the base package (and says so); on a LoRA version from that version\'s package', async () => {
+    const { ws, call, run, baseId } = await setup('ok')
+    const head = await ws.jobs.wait((await call<JobInfo>('startTraining', { tier: 'head', steps: 20, activate: 'always' })).id)
+    const headId = (head.result as TrainJobResult).modelVersionId
+    expect(ws.project.models.active()!.id).toBe(headId)
+    const messages: string[] = []
+    const off = ws.hub.subscribe((e, p) => e === 'job.progress' && messages.push(String((p as { message?: string }).message)))
+    const a = await run({ activate: 'always' })
+    off()
+    expect(a.state, a.error ?? '').toBe('done')
+    expect(messages.some((m) => m.includes(`the package under the active head version ${headId}`))).toBe(true)
+    const ra = await call<TrainingReport>('getTrainingReport', { modelVersionId: (a.result as TrainJobResult).modelVersionId })
+    expect(ra).toMatchObject({ parentId: headId, baseId })
+    const b = await run({ activate: 'never' })
+    expect(b.state, b.error ?? '').toBe('done')
+    const rb = await call<TrainingReport>('getTrainingReport', { modelVersionId: (b.result as TrainJobResult).modelVersionId })
+    expect(rb).toMatchObject({ parentId: ra.modelVersionId, baseId: ra.modelVersionId })
+  })
+
   it('an error line: the job fails with its sentence and the last stderr lines; nothing registered', async () => {
     const { ws, run } = await setup('error')
     const before = ws.project.models.list().length
