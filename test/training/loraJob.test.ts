@@ -152,11 +152,18 @@ describe('LoRA tier job (fake worker)', () => {
     const headId = (head.result as TrainJobResult).modelVersionId
     expect(ws.project.models.active()!.id).toBe(headId)
     const messages: string[] = []
-    const off = ws.hub.subscribe((e, p) => e === 'job.progress' && messages.push(String((p as { message?: string }).message)))
+    const etas: number[] = []
+    const off = ws.hub.subscribe((e, p) => {
+      if (e !== 'job.progress') return
+      const { message, detail } = p as { message?: string; detail?: { phase?: string; etaS?: number } }
+      messages.push(String(message))
+      if (detail?.phase === 'train' && typeof detail.etaS === 'number') etas.push(detail.etaS)
+    })
     const a = await run({ activate: 'always' })
     off()
     expect(a.state, a.error ?? '').toBe('done')
     expect(messages.some((m) => m.includes(`the package under the active head version ${headId}`))).toBe(true)
+    expect(etas).toContain(0.2) // the worker's own ETA at step 10 of 30
     const ra = await call<TrainingReport>('getTrainingReport', { modelVersionId: (a.result as TrainJobResult).modelVersionId })
     expect(ra).toMatchObject({ parentId: headId, baseId })
     const b = await run({ activate: 'never' })

@@ -186,7 +186,7 @@ export async function runLoraTraining(ws: Workstation, ctx: JobContext<TrainPara
         report = new TrainJobProgress(ctx.progress.bind(ctx), split.train.length, steps, split.heldOut.length)
         report.beginSteps()
       }
-      report.stepped({ step: l.step, steps: l.steps, loss: l.loss, points: [{ step: l.step, loss: l.loss }] })
+      report.stepped({ step: l.step, steps: l.steps, loss: l.loss, points: [{ step: l.step, loss: l.loss }], ...(typeof l.etaSeconds === 'number' ? { etaS: l.etaSeconds } : {}) })
     } else if (l.type === 'phase') {
       report.say(l.phase === 'load' ? split.train.length : split.train.length + (l.phase === 'train' ? 0 : steps), l.message ?? `LoRA worker: ${l.phase}`, { phase: l.phase === 'export' ? 'train' : l.phase === 'done' ? 'train' : l.phase, worker: l.phase })
     } else if (l.type === 'resumed') report.say(split.train.length + l.step, `Resumed from the worker's checkpoint at step ${l.step}`, { phase: 'train', step: l.step, steps })
