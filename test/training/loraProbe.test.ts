@@ -24,6 +24,8 @@ describe('Python discovery', () => {
     process.env.TWINLIGHT_PYTHON = a
     expect(choosePython(null)).toEqual({ python: a, source: 'env' })
     expect(choosePython('/nope/python')).toMatchObject({ python: null, source: 'settings', missing: expect.stringContaining('/nope/python') })
+    process.env.TWINLIGHT_PYTHON = 'node'
+    expect(choosePython(null)).toMatchObject({ source: 'env', python: expect.stringMatching(/[/\\]node$/) })
     delete process.env.TWINLIGHT_PYTHON
     expect(choosePython(null).source).toBe('default')
   })

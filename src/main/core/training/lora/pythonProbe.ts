@@ -50,7 +50,11 @@ function onPath(name: string): string | null {
 export function choosePython(setting: string | null): PythonChoice {
   if (setting) return existsSync(setting) ? { python: setting, source: 'settings' } : { python: null, source: 'settings', missing: `Python not found at ${setting} (the pythonPath setting)` }
   const env = process.env.TWINLIGHT_PYTHON
-  if (env) return existsSync(env) ? { python: env, source: 'env' } : { python: null, source: 'env', missing: `Python not found at ${env} (TWINLIGHT_PYTHON)` }
+  if (env) {
+    // A bare name (TWINLIGHT_PYTHON=python3.11) is looked up on PATH.
+    const found = isAbsolute(env) || env.includes('/') ? (existsSync(env) ? env : null) : onPath(env)
+    return found ? { python: found, source: 'env' } : { python: null, source: 'env', missing: `Python not found at ${env} (TWINLIGHT_PYTHON)` }
+  }
   if (existsSync('/usr/bin/python3')) return { python: '/usr/bin/python3', source: 'default' }
   const found = onPath('python3')
   return found ? { python: found, source: 'default' } : { python: null, source: 'default', missing: 'Python not found: no /usr/bin/python3 and no python3 on PATH' }
