@@ -147,10 +147,16 @@ export async function runLoraTraining(ws: Workstation, ctx: JobContext<TrainPara
     report.say(0, `Preparing ${split.train.length} images from ${from}…`, { phase: 'load' })
     const H = manifest.input.height
     const W = manifest.input.width
-    const count = await writeLoraData(store, manifest, split.train, channels, join(dir, 'data.bin'), {
-      signal: ctx.signal,
-      onImage: (d, n) => report.say(d, `Preparing images ${d}/${n}`, { phase: 'load' })
-    })
+    let count: number
+    try {
+      count = await writeLoraData(store, manifest, split.train, channels, join(dir, 'data.bin'), {
+        signal: ctx.signal,
+        onImage: (d, n) => report.say(d, `Preparing images ${d}/${n}`, { phase: 'load' })
+      })
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true }) // cancelled or an unreadable image: a half-written folder is no use
+      throw e
+    }
     const warm = warmMap(store, manifest, channels, manifest.classes.length)
     const classes = store.classes()
     const jobJson = {
@@ -188,7 +194,9 @@ export async function runLoraTraining(ws: Workstation, ctx: JobContext<TrainPara
       }
       report.stepped({ step: l.step, steps: l.steps, loss: l.loss, points: [{ step: l.step, loss: l.loss }], ...(typeof l.etaSeconds === 'number' ? { etaS: l.etaSeconds } : {}) })
     } else if (l.type === 'phase') {
-      report.say(l.phase === 'load' ? split.train.length : split.train.length + (l.phase === 'train' ? 0 : steps), l.message ?? `LoRA worker: ${l.phase}`, { phase: l.phase === 'export' ? 'train' : l.phase === 'done' ? 'train' : l.phase, worker: l.phase })
+      // The worker's phases (loading the model, training, exporting) all lie inside the job's 'train' phase.
+      const at = l.phase === 'export' || l.phase === 'done' ? steps : 0
+      report.say(split.train.length + at, l.message ?? `LoRA worker: ${l.phase}`, { phase: 'train', worker: l.phase })
     } else if (l.type === 'resumed') report.say(split.train.length + l.step, `Resumed from the worker's checkpoint at step ${l.step}`, { phase: 'train', step: l.step, steps })
   }
   report.beginSteps()
