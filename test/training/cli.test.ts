@@ -61,5 +61,14 @@ describe('twinlight train --tier head', () => {
     expect(r.stdout).toMatch(/head tier \(hidden width 12, the project's \d+ classes\), 40 steps/)
     expect(r.stdout).toMatch(/^Hand-Drill\s/m)
     expect(r.stdout).toMatch(/^Survivor\s/m)
+    // The LoRA tier where its Python does not exist: info says so, train refuses, --python is for lora only.
+    const noPy = { ...env, TWINLIGHT_PYTHON: '/nonexistent/python3' }
+    const info = twinlight(['info', project], noPy)
+    expect(info.code, info.stderr).toBe(0)
+    expect(info.stdout).toMatch(/^LoRA tier: unavailable — Python not found at \/nonexistent\/python3.*Install: (apt-get|pip) install/m)
+    const lora = twinlight(['train', project, '--tier', 'lora'], noPy)
+    expect(lora.code).toBe(1)
+    expect(lora.stderr).toMatch(/The LoRA tier is not available: Python not found at \/nonexistent\/python3/)
+    expect(twinlight(['train', project, '--python', '/usr/bin/python3'], env).stderr).toMatch(/--python is for --tier lora only/)
   })
 })

@@ -14,6 +14,7 @@ import { resolveVersion } from '../../src/main/core/models/versions/modelVersion
 import { removeModelVersion } from '../../src/main/core/models/versions/packageRegistry'
 import { baseOf } from '../../src/main/core/training/versions'
 import { loraStatusLine } from '../../src/main/core/training/lora/pythonProbe'
+import { reportText } from '../../src/main/core/training/reportTable'
 import type { LoraStatus, TrainingReport, TrainJobResult } from '@shared/contract/methods/training'
 import type { JobInfo } from '@shared/contract/types'
 import type { Workstation } from '../../src/main/core/workstation'
@@ -208,6 +209,7 @@ describe('LoRA tier job (fake worker)', () => {
     const report = await call<TrainingReport>('getTrainingReport', { modelVersionId: v.id })
     expect(report).toMatchObject({ tier: 'lora', rank: 4, steps: 30, parentId: baseId, baseId, activated: true, mode: 'worker' })
     expect(report.lossCurve).toHaveLength(3)
+    expect(reportText(report)).toMatch(/LoRA tier \(rank 4 in the backbone.*30 steps[\s\S]*in the Python worker[\s\S]*No domain gate: the new package/)
     // The fake copies the backbone: the candidate predicts exactly what the base does.
     expect(report.candidateMIoU).toBeCloseTo(report.parentMIoU!, 6)
     console.log(`lora fake run: ${Date.now() - t0} ms (load ${report.timings.loadMs}, worker ${report.timings.trainMs}, eval ${report.timings.evalMs})`)
