@@ -52,7 +52,7 @@ def run_job(job_dir):
     from lora.adapt import adapt_classes, load_source, reset_lora, set_trainable
     from lora.export import export_package
     from lora.job import JobError, check_against_source, load_data, read_job
-    from lora.train import fit_thermal_correction, thin_curve, train
+    from lora.train import thin_curve, train
 
     job = None
     try:
@@ -83,15 +83,8 @@ def run_job(job_dir):
               "message": f"{job['steps']} steps of batch {job['batch']} on {job['count']} images, {device}, "
                          f"{n_train} trainable parameters"})
         thermal_channels = int(manifest["tensors"]["inputs"]["thermal"]["shape"][1])
-        fit = None
-        if job["augment"] == "fit":
-            t_fit = time.time()
-            fit = fit_thermal_correction(model, images, labels, sources, manifest["normalisation"], thermal_channels,
-                                         device, torch.Generator().manual_seed(job["seed"] + 1))
-            print(f"thermal correction fitted on the source model: {fit} ({time.time() - t_fit:.1f} s)",
-                  file=sys.stderr)
         curve, train_seconds = train(job, model, trainable, images, labels, manifest["normalisation"],
-                                     thermal_channels, device, emit, manifest["input"]["policy"], fit)
+                                     thermal_channels, device, emit, manifest["input"]["policy"])
         emit({"type": "phase", "phase": "export", "message": f"writing {job['out']}"})
         provenance = {
             "trainedOn": f"{job['count']} accepted project masks (LoRA tier, parent {manifest['id']})",
@@ -102,7 +95,7 @@ def run_job(job_dir):
             "tier": "lora", "parent": manifest["id"], "steps": job["steps"], "batch": job["batch"], "lr": job["lr"],
             "augment": job["augment"], "trainImages": job["count"], "device": device,
             "trainSeconds": round(train_seconds, 1), "loraRank": cfg.lora_rank,
-            "classSources": sources, "thermalFit": fit,
+            "classSources": sources,
         }
         export_package(job, manifest, cfg_p, temperature, model, images[0], provenance)
         ck = os.path.join(job["dir"], "checkpoint.pt")

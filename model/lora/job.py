@@ -81,7 +81,7 @@ def read_job(job_dir):
     dev = job.get("device", "auto")
     _need(dev in ("auto", "cpu", "cuda"), f"job.json: 'device' must be auto, cpu or cuda, got {dev!r}")
     aug = job.get("augment", "thermal")
-    _need(aug in ("none", "thermal", "fit"), f"job.json: 'augment' must be none, thermal or fit, got {aug!r}")
+    _need(aug in ("none", "thermal"), f"job.json: 'augment' must be none or thermal, got {aug!r}")
     return dict(
         path=path, dir=job_dir, hash=job_hash(path), source=src, out=out, package=pk, classes=classes,
         data_path=dpath, count=n, height=h, width=w, weights=[float(v) for v in weights],

@@ -42,65 +42,12 @@ def thermal_shift(th_u8, gen):
     return np.clip(np.rint(t * 255.0), 0, 255).astype(np.uint8)
 
 
-def apply_thermal(raw_th_u8, gain, offset, grad):
-    h, w = raw_th_u8.shape
-    ramp = (np.arange(w, dtype=np.float32) / max(1, w - 1) - 0.5)[None, :]
-    t = raw_th_u8.astype(np.float32) / 255.0 * gain + offset + grad * ramp
-    return np.clip(np.rint(t * 255.0), 0, 255).astype(np.uint8)
-
-
-def fit_thermal_correction(model, images, labels, sources, norm, thermal_channels, device, gen, steps=16):
-    """The photometric correction (gain, offset, left-right gradient) of the thermal plane that makes
-    the SOURCE model most accurate on the job's labelled images (CE over classes it already has).
-    It estimates how this project's camera differs from the source's training data; applying it as
-    an augmentation keeps the fine-tuned model working on source-like thermal (no forgetting).
-    Returns None when fewer than two labelled classes have a source class."""
-    keep = torch.tensor([s is not None for s in sources] + [False] * (256 - len(sources)))
-    present = np.unique(np.asarray(labels[:min(len(labels), 16)]))
-    if sum(1 for v in present if v < len(sources) and sources[v] is not None) < 2:
-        return None
-    ln = torch.zeros(1, requires_grad=True)
-    off = torch.zeros(1, requires_grad=True)
-    grd = torch.zeros(1, requires_grad=True)
-    opt = torch.optim.Adam([ln, off, grd], lr=0.12)
-    tn = norm["thermal"]
-    sc, mu, sd = float(tn["scale"]) * 255.0, float(tn["mean"]), float(tn["std"])
-    was = [p.requires_grad for p in model.parameters()]
-    for p in model.parameters():
-        p.requires_grad_(False)
-    for _ in range(steps):
-        idx = torch.randint(0, len(images), (2,), generator=gen).tolist()
-        raws = [np.array(images[i]) for i in idx]
-        y = torch.from_numpy(np.stack([np.array(labels[i]) for i in idx])).long()
-        y = torch.where(keep[y], y, torch.full_like(y, 255))
-        pairs = [normalise_u8(r, norm["rgb"], norm["thermal"], thermal_channels) for r in raws]
-        rgb = torch.cat([q[0] for q in pairs])
-        th = torch.cat([q[1] for q in pairs])
-        x = (th * sd + mu) / sc  # back to raw/255
-        ramp = torch.linspace(-0.5, 0.5, x.shape[-1]).view(1, 1, 1, -1)
-        x = (x * ln.exp() + off + grd * ramp).clamp(0, 1)
-        th2 = (x * sc - mu) / sd
-        logits, _, _ = semantic_head(model.sam, rgb.to(device), th2.to(device))
-        loss = loss_fn(logits, y.to(device))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-    for p, w in zip(model.parameters(), was):
-        p.requires_grad_(w)
-    return {"gain": round(float(ln.exp()), 4), "offset": round(float(off), 4), "gradient": round(float(grd), 4)}
-
-
-def make_batch(images, labels, idx, norm, thermal_channels, gen, augment, flip, fit=None):
+def make_batch(images, labels, idx, norm, thermal_channels, gen, augment, flip):
     raws, ys = [], []
     for i in idx:
         raw = np.array(images[i])
         y = np.array(labels[i])
-        u = float(torch.rand(1, generator=gen))
-        if fit is not None and u < 1 / 3:
-            j = torch.rand(2, generator=gen).tolist()
-            raw[..., 3] = apply_thermal(raw[..., 3], fit["gain"] * (0.9 + 0.2 * j[0]),
-                                        fit["offset"] + 0.06 * (j[1] - 0.5), fit["gradient"])
-        elif augment in ("thermal", "fit") and u < (2 / 3 if fit is not None else 0.5):
+        if augment == "thermal" and float(torch.rand(1, generator=gen)) < 0.5:
             raw[..., 3] = thermal_shift(raw[..., 3], gen)
         if flip and float(torch.rand(1, generator=gen)) < 0.5:
             raw, y = raw[:, ::-1].copy(), y[:, ::-1].copy()
@@ -124,7 +71,7 @@ def save_checkpoint(job_dir, state):
     os.replace(tmp, path)
 
 
-def train(job, model, trainable, images, labels, norm, thermal_channels, device, emit, policy, fit=None):
+def train(job, model, trainable, images, labels, norm, thermal_channels, device, emit, policy):
     """Runs job['steps'] optimiser steps (resuming from DIR/checkpoint.pt when its job hash matches).
     Returns (loss curve [(step, loss)], train seconds incl. earlier runs)."""
     params = dict(model.named_parameters())
@@ -154,7 +101,7 @@ def train(job, model, trainable, images, labels, norm, thermal_channels, device,
         for gp in opt.param_groups:
             gp["lr"] = lr_at(step, steps, job["lr"])
         idx = torch.multinomial(weights, job["batch"], replacement=True, generator=gen).tolist()
-        rgb, th, y = make_batch(images, labels, idx, norm, thermal_channels, gen, job["augment"], flip, fit)
+        rgb, th, y = make_batch(images, labels, idx, norm, thermal_channels, gen, job["augment"], flip)
         logits, _, _ = semantic_head(model.sam, rgb.to(device), th.to(device))
         loss = loss_fn(logits, y.to(device))
         opt.zero_grad(set_to_none=True)
