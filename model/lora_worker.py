@@ -93,7 +93,7 @@ def run_job(job_dir):
             "perClassIou": [{"index": i, "name": c["name"], "iou": None} for i, c in enumerate(job["classes"])],
             "date": None,
             "tier": "lora", "parent": manifest["id"], "steps": job["steps"], "batch": job["batch"], "lr": job["lr"],
-            "augment": job["augment"], "trainImages": job["count"], "device": device,
+            "augment": job["augment"], "loss": job["loss"], "trainImages": job["count"], "device": device,
             "trainSeconds": round(train_seconds, 1), "loraRank": cfg.lora_rank,
             "classSources": sources,
         }

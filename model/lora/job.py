@@ -82,7 +82,9 @@ def read_job(job_dir):
     _need(dev in ("auto", "cpu", "cuda"), f"job.json: 'device' must be auto, cpu or cuda, got {dev!r}")
     aug = job.get("augment", "thermal")
     _need(aug in ("none", "thermal"), f"job.json: 'augment' must be none or thermal, got {aug!r}")
-    return dict(
+    loss = job.get("loss", "ce")
+    _need(loss in ("ce", "ce+dice"), f"job.json: 'loss' must be ce or ce+dice, got {loss!r}")
+    return dict(loss=loss, 
         path=path, dir=job_dir, hash=job_hash(path), source=src, out=out, package=pk, classes=classes,
         data_path=dpath, count=n, height=h, width=w, weights=[float(v) for v in weights],
         steps=_num(job, "steps", int, 1), batch=_num(job, "batch", int, 1), lr=_num(job, "lr", float, 0),

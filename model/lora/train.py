@@ -59,9 +59,22 @@ def make_batch(images, labels, idx, norm, thermal_channels, gen, augment, flip):
     return rgb, th, torch.from_numpy(np.stack(ys)).long()
 
 
-def loss_fn(logits, y):
+def loss_fn(logits, y, dice=False):
+    """CE (ignore 255) on logits bilinearly upsampled to the label size; with dice, + 0.5 x soft-IoU
+    (losses.soft_iou_loss's form, over the labelled pixels and the classes present in the batch)."""
     up = F.interpolate(logits, size=y.shape[-2:], mode="bilinear", align_corners=False)
-    return F.cross_entropy(up, y, ignore_index=255)
+    loss = F.cross_entropy(up, y, ignore_index=255)
+    if dice:
+        valid = (y != 255).unsqueeze(1).to(up.dtype)
+        p = up.softmax(1) * valid
+        t = F.one_hot(torch.where(y == 255, torch.zeros_like(y), y), up.shape[1]).permute(0, 3, 1, 2).to(up.dtype)
+        t = t * valid
+        inter = (p * t).sum((0, 2, 3))
+        union = (p + t - p * t).sum((0, 2, 3))
+        present = t.sum((0, 2, 3)) > 0
+        if present.any():
+            loss = loss + 0.5 * (1 - inter[present] / union[present].clamp_min(1e-6)).mean()
+    return loss
 
 
 def save_checkpoint(job_dir, state):
@@ -103,7 +116,7 @@ def train(job, model, trainable, images, labels, norm, thermal_channels, device,
         idx = torch.multinomial(weights, job["batch"], replacement=True, generator=gen).tolist()
         rgb, th, y = make_batch(images, labels, idx, norm, thermal_channels, gen, job["augment"], flip)
         logits, _, _ = semantic_head(model.sam, rgb.to(device), th.to(device))
-        loss = loss_fn(logits, y.to(device))
+        loss = loss_fn(logits, y.to(device), dice=job["loss"] == "ce+dice")
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_([params[n] for n in trainable], 1.0)

@@ -101,7 +101,7 @@ class LoraWorkerTest(unittest.TestCase):
 
     def test_job_writes_a_package(self):
         import onnx
-        d, out = self.make_job("ok")
+        d, out = self.make_job("ok", loss="ce+dice")
         rc, lines, err = run(["--job", d])
         self.assertEqual(rc, 0, err[-2000:])
         types = [l["type"] for l in lines]
@@ -119,6 +119,7 @@ class LoraWorkerTest(unittest.TestCase):
         self.assertEqual([c["name"] for c in m["classes"]], ["background", "B", "Survivor"])
         self.assertEqual(m["tensors"]["outputs"]["logits"]["shape"], [1, 3, 16, 24])
         self.assertEqual(m["provenance"]["tier"], "lora")
+        self.assertEqual(m["provenance"]["loss"], "ce+dice")
         self.assertEqual(m["provenance"]["parent"], "small-src@0.0.1")
         self.assertEqual(m["provenance"]["pytorch"]["config"]["num_classes"], 3)
         onnx.checker.check_model(onnx.load(os.path.join(out, "backbone.onnx")))
