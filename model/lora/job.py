@@ -80,9 +80,9 @@ def read_job(job_dir):
           "job.json: 'weights' must be non-negative numbers with a positive sum")
     dev = job.get("device", "auto")
     _need(dev in ("auto", "cpu", "cuda"), f"job.json: 'device' must be auto, cpu or cuda, got {dev!r}")
-    aug = job.get("augment", "thermal")
+    aug = job.get("augment", "none")
     _need(aug in ("none", "thermal"), f"job.json: 'augment' must be none or thermal, got {aug!r}")
-    loss = job.get("loss", "ce")
+    loss = job.get("loss", "ce+dice")
     _need(loss in ("ce", "ce+dice"), f"job.json: 'loss' must be ce or ce+dice, got {loss!r}")
     return dict(loss=loss, 
         path=path, dir=job_dir, hash=job_hash(path), source=src, out=out, package=pk, classes=classes,
