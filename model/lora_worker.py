@@ -52,6 +52,7 @@ def run_job(job_dir):
     from lora.adapt import adapt_classes, load_source, reset_lora, set_trainable
     from lora.export import export_package
     from lora.job import JobError, check_against_source, load_data, read_job
+    from lora.calibrate import estimate_thermal_drift
     from lora.train import thin_curve, train
 
     job = None
@@ -83,8 +84,12 @@ def run_job(job_dir):
               "message": f"{job['steps']} steps of batch {job['batch']} on {job['count']} images, {device}, "
                          f"{n_train} trainable parameters"})
         thermal_channels = int(manifest["tensors"]["inputs"]["thermal"]["shape"][1])
+        drift = None
+        if job["augment"] == "calibrate":
+            drift = estimate_thermal_drift(src_dir, images, labels, sources)
+            print(f"thermal drift vs the source's parity image: {drift}", file=sys.stderr)
         curve, train_seconds = train(job, model, trainable, images, labels, manifest["normalisation"],
-                                     thermal_channels, device, emit, manifest["input"]["policy"])
+                                     thermal_channels, device, emit, manifest["input"]["policy"], drift)
         emit({"type": "phase", "phase": "export", "message": f"writing {job['out']}"})
         provenance = {
             "trainedOn": f"{job['count']} accepted project masks (LoRA tier, parent {manifest['id']})",
@@ -95,7 +100,7 @@ def run_job(job_dir):
             "tier": "lora", "parent": manifest["id"], "steps": job["steps"], "batch": job["batch"], "lr": job["lr"],
             "augment": job["augment"], "loss": job["loss"], "trainImages": job["count"], "device": device,
             "trainSeconds": round(train_seconds, 1), "loraRank": cfg.lora_rank,
-            "classSources": sources,
+            "classSources": sources, "thermalDrift": drift,
         }
         export_package(job, manifest, cfg_p, temperature, model, images[0], provenance)
         ck = os.path.join(job["dir"], "checkpoint.pt")

@@ -81,7 +81,8 @@ def read_job(job_dir):
     dev = job.get("device", "auto")
     _need(dev in ("auto", "cpu", "cuda"), f"job.json: 'device' must be auto, cpu or cuda, got {dev!r}")
     aug = job.get("augment", "none")
-    _need(aug in ("none", "thermal"), f"job.json: 'augment' must be none or thermal, got {aug!r}")
+    _need(aug in ("none", "thermal", "calibrate"),
+          f"job.json: 'augment' must be none, thermal or calibrate, got {aug!r}")
     loss = job.get("loss", "ce+dice")
     _need(loss in ("ce", "ce+dice"), f"job.json: 'loss' must be ce or ce+dice, got {loss!r}")
     return dict(loss=loss, 

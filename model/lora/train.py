@@ -33,21 +33,27 @@ def thermal_shift(th_u8, gen):
     a shifted camera's data also covers the unshifted one (and back)."""
     u = torch.rand(3, generator=gen).tolist()
     gain = 0.5 * 4.0 ** u[0]
-    t = th_u8.astype(np.float32) / 255.0
-    offset = (0.2 + 0.5 * u[1]) - gain * float(t.mean())
-    grad = 0.7 * u[2] - 0.35
+    offset = (0.2 + 0.5 * u[1]) - gain * float((th_u8.astype(np.float32) / 255.0).mean())
+    return apply_thermal(th_u8, gain, offset, 0.7 * u[2] - 0.35)
+
+
+def apply_thermal(th_u8, gain, offset, grad):
+    """clamp(gain*T + offset + grad*(x/(W-1) - 1/2)) on a uint8 thermal plane [H,W], rounded back."""
     h, w = th_u8.shape
     ramp = (np.arange(w, dtype=np.float32) / max(1, w - 1) - 0.5)[None, :]
-    t = t * gain + offset + grad * ramp
+    t = th_u8.astype(np.float32) / 255.0 * gain + offset + grad * ramp
     return np.clip(np.rint(t * 255.0), 0, 255).astype(np.uint8)
 
 
-def make_batch(images, labels, idx, norm, thermal_channels, gen, augment, flip):
+def make_batch(images, labels, idx, norm, thermal_channels, gen, augment, flip, drift=None):
     raws, ys = [], []
     for i in idx:
         raw = np.array(images[i])
         y = np.array(labels[i])
-        if augment == "thermal" and float(torch.rand(1, generator=gen)) < 0.5:
+        if drift is not None and float(torch.rand(1, generator=gen)) < 0.4:
+            g = drift["gain"]  # the inverse: source-like thermal, same labels
+            raw[..., 3] = apply_thermal(raw[..., 3], 1 / g, -drift["offset"] / g, -drift["gradient"] / g)
+        elif augment == "thermal" and float(torch.rand(1, generator=gen)) < 0.5:
             raw[..., 3] = thermal_shift(raw[..., 3], gen)
         if flip and float(torch.rand(1, generator=gen)) < 0.5:
             raw, y = raw[:, ::-1].copy(), y[:, ::-1].copy()
@@ -84,7 +90,7 @@ def save_checkpoint(job_dir, state):
     os.replace(tmp, path)
 
 
-def train(job, model, trainable, images, labels, norm, thermal_channels, device, emit, policy):
+def train(job, model, trainable, images, labels, norm, thermal_channels, device, emit, policy, drift=None):
     """Runs job['steps'] optimiser steps (resuming from DIR/checkpoint.pt when its job hash matches).
     Returns (loss curve [(step, loss)], train seconds incl. earlier runs)."""
     params = dict(model.named_parameters())
@@ -114,7 +120,7 @@ def train(job, model, trainable, images, labels, norm, thermal_channels, device,
         for gp in opt.param_groups:
             gp["lr"] = lr_at(step, steps, job["lr"])
         idx = torch.multinomial(weights, job["batch"], replacement=True, generator=gen).tolist()
-        rgb, th, y = make_batch(images, labels, idx, norm, thermal_channels, gen, job["augment"], flip)
+        rgb, th, y = make_batch(images, labels, idx, norm, thermal_channels, gen, job["augment"], flip, drift)
         logits, _, _ = semantic_head(model.sam, rgb.to(device), th.to(device))
         loss = loss_fn(logits, y.to(device), dice=job["loss"] == "ce+dice")
         opt.zero_grad(set_to_none=True)

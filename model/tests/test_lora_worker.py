@@ -101,7 +101,7 @@ class LoraWorkerTest(unittest.TestCase):
 
     def test_job_writes_a_package(self):
         import onnx
-        d, out = self.make_job("ok", loss="ce+dice")
+        d, out = self.make_job("ok", loss="ce+dice", augment="calibrate")
         rc, lines, err = run(["--job", d])
         self.assertEqual(rc, 0, err[-2000:])
         types = [l["type"] for l in lines]
@@ -204,6 +204,32 @@ class LoraWorkerTest(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn("sartm-upstream", lines[-1]["message"])
         self.assertFalse(os.path.exists(out))
+
+
+class ThermalDriftTest(unittest.TestCase):
+    def test_drift_of_a_shifted_copy_of_the_fixture_is_recovered(self):
+        """The tiny fixture image shifted by a known gain/offset/gradient, labelled with the source's
+        own predictions: the estimate against the fixture's class means gives the shift back."""
+        import torch.nn.functional as F
+        from lora.calibrate import estimate_thermal_drift
+        from lora.train import apply_thermal
+        pdir = os.path.join(TINY, "parity")
+        raw = np.fromfile(os.path.join(pdir, "input_u8.bin"), np.uint8).reshape(384, 512, 4).copy()
+        lg = torch.from_numpy(np.fromfile(os.path.join(pdir, "logits.bin"), "<f4").reshape(1, 9, 96, 128))
+        lab = F.interpolate(lg, size=(384, 512), mode="bilinear", align_corners=False).argmax(1)[0].numpy()
+        raw[..., 3] = apply_thermal(raw[..., 3], 0.6, 0.25, 0.3)
+        d = estimate_thermal_drift(TINY, raw[None], lab[None].astype(np.uint8), list(range(9)))
+        self.assertAlmostEqual(d["gain"], 0.6, delta=0.03)
+        self.assertAlmostEqual(d["offset"], 0.25, delta=0.02)
+        self.assertAlmostEqual(d["gradient"], 0.3, delta=0.05)  # one image: class residuals correlate with x
+        # no drift -> near identity (None below the thresholds); new classes only -> None
+        raw0 = np.fromfile(os.path.join(pdir, "input_u8.bin"), np.uint8).reshape(1, 384, 512, 4)
+        d0 = estimate_thermal_drift(TINY, raw0, lab[None].astype(np.uint8), list(range(9)))
+        if d0 is not None:
+            self.assertLess(abs(d0["gain"] - 1), 0.05)
+            self.assertLess(abs(d0["offset"]), 0.03)
+            self.assertLess(abs(d0["gradient"]), 0.08)
+        self.assertIsNone(estimate_thermal_drift(TINY, raw[None], lab[None].astype(np.uint8), [0] + [None] * 8))
 
 
 class RecoveredTinyWeightsTest(unittest.TestCase):
