@@ -106,7 +106,7 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--augment", default="none")
+    ap.add_argument("--augment", default="calibrate")
     ap.add_argument("--loss", default="ce+dice")
     ap.add_argument("--no-base", action="store_true", help="skip scoring the base model")
     args = ap.parse_args()

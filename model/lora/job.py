@@ -80,7 +80,7 @@ def read_job(job_dir):
           "job.json: 'weights' must be non-negative numbers with a positive sum")
     dev = job.get("device", "auto")
     _need(dev in ("auto", "cpu", "cuda"), f"job.json: 'device' must be auto, cpu or cuda, got {dev!r}")
-    aug = job.get("augment", "none")
+    aug = job.get("augment", "calibrate")
     _need(aug in ("none", "thermal", "calibrate"),
           f"job.json: 'augment' must be none, thermal or calibrate, got {aug!r}")
     loss = job.get("loss", "ce+dice")
