@@ -150,6 +150,10 @@ def _main(argv):
         "date": None,
         "notes": f"Exported by model/export_sartm.py from SARTM code at {os.path.abspath(args.sartm_repo)}; "
                  f"{n_clip} CLIP tensors dropped (training-only). Eval pads bottom/right to {S} (fill 0).",
+        # Where the PyTorch weights are, for the LoRA tier: model/lora_worker.py refuses this arch (training
+        # the 1280 Hiera-B+ model on CPU is out of scope) with a clear sentence instead of failing late.
+        "pytorch": {"arch": "sartm-upstream", "checkpoint": os.path.abspath(args.checkpoint),
+                    "sartmRoot": os.path.abspath(args.sartm_repo)},
     }
     manifest = build_manifest(
         name=name, version=args.version,
