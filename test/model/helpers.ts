@@ -1,11 +1,10 @@
 /**
  * Test-side helpers for model packages: float32 fixture reading, the manifest's input
- * normalisation (float32 op by op, matching model/package.py's normalise_u8 bit for bit), and the
+ * normalisation (the app's parity check's, float32 op by op, matching model/package.py's normalise_u8 bit for bit), and the
  * LoRA adapter update on the classifier over `features`: Δlogits = B·A·features.
  * The production adapter lives in src/shared/adapter; this is the independent reference the tests use.
  */
 import { readFileSync } from 'node:fs'
-import type { ModelManifest } from '@shared/modelPackage'
 
 /** The embedded package; MODEL_PACKAGE_DIR points the tests at another export (e.g. a fresh one). */
 export const TINY_PACKAGE_DIR = process.env.MODEL_PACKAGE_DIR ?? 'resources/models/tiny-sartm'
@@ -15,25 +14,8 @@ export function readF32(path: string): Float32Array {
   return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength))
 }
 
-/** raw: HWC uint8 (R, G, B, thermal) already at the manifest's input size; 8-bit thermal only. */
-export function normaliseInputs(raw: Uint8Array, m: ModelManifest): { rgb: Float32Array; thermal: Float32Array } {
-  const { width: W, height: H } = m.input
-  const { rgb: rn, thermal: tn } = m.normalisation
-  if (tn.bits !== 8) throw new Error('normaliseInputs handles 8-bit thermal only')
-  const f = Math.fround
-  const plane = W * H
-  const rgb = new Float32Array(3 * plane)
-  const tc = tn.replicateTo3 ? 3 : 1
-  const thermal = new Float32Array(tc * plane)
-  const rs = f(rn.scale)
-  const ts = f(tn.scale)
-  for (let p = 0; p < plane; p++) {
-    for (let c = 0; c < 3; c++) rgb[c * plane + p] = f(f(f(raw[p * 4 + c] * rs) - f(rn.mean[c])) / f(rn.std[c]))
-    const t = f(f(f(raw[p * 4 + 3] * ts) - f(tn.mean)) / f(tn.std))
-    for (let c = 0; c < tc; c++) thermal[c * plane + p] = t
-  }
-  return { rgb, thermal }
-}
+/** raw: HWC uint8 (R, G, B, thermal) already at the manifest's input size; 8-bit thermal only (the parity check's own, src/main/core/models/package/parityCheck.ts). */
+export { normaliseRawU8 as normaliseInputs } from '../../src/main/core/models/package/parityCheck'
 
 /** Low-rank adapter on the final per-pixel classifier: A [r x D], B [C x r], row-major. */
 export interface Adapter { rank: number; A: Float32Array; B: Float32Array }

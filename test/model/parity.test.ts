@@ -103,3 +103,13 @@ describe('adapter over features: Δlogits = B·A·features', () => {
     expect(maxErr).toBeLessThan(1e-4)
   })
 })
+
+describe('checkParity (src/main/core/models/package/parityCheck.ts, used by the LoRA tier)', () => {
+  it('passes on the embedded package within its tolerance', async () => {
+    const { checkParity } = await import('../../src/main/core/models/package/parityCheck')
+    const r = await checkParity(pkg)
+    expect(r.ok).toBe(true)
+    expect(r.logitsMaxAbs).toBeLessThanOrEqual(1e-4)
+    expect(r.tolerance).toBeLessThanOrEqual(1e-4)
+  })
+})

@@ -12,6 +12,8 @@ import { registerJobs } from './registerJobs'
 import { InferenceState } from './models/features/context'
 import { ClickState } from './click/clickState'
 import { SharedStagePool } from './prefill/prefillPool'
+import { SettingsStore } from './settings/settingsStore'
+import { PythonProbe } from './training/lora/pythonProbe'
 
 export type { WorkstationOptions }
 
@@ -19,12 +21,19 @@ export function createWorkstation(opts: WorkstationOptions): Workstation {
   mkdirSync(opts.dataDir, { recursive: true })
   const hub = new EventHub()
   const jobs = new JobRunner(() => ws.project.jobs, hub)
+  const settings = new SettingsStore(opts.dataDir)
+  const inference = new InferenceState(opts.dataDir)
+  // The cap set in the Models panel (getCacheStats({capMb})) outlives the session.
+  const capMb = settings.get().featureCacheCapMb
+  if (capMb !== null) inference.cache.setCap(capMb * 1024 * 1024)
   const ws: Workstation = new Workstation(opts, {
     hub,
     jobs,
-    inference: new InferenceState(opts.dataDir),
+    inference,
     click: new ClickState(opts.dataDir, hub),
-    stages: new SharedStagePool()
+    stages: new SharedStagePool(),
+    settings,
+    python: new PythonProbe()
   })
   registerJobs(ws)
   return ws

@@ -9,6 +9,8 @@ import type { InferenceState } from './models/features/context'
 import type { ClickState } from './click/clickState'
 import type { SharedStagePool } from './prefill/prefillPool'
 import type { FolderRoots } from './datasets/folderRoots'
+import type { SettingsStore } from './settings/settingsStore'
+import type { PythonProbe } from './training/lora/pythonProbe'
 
 export interface WorkstationOptions {
   /** Folder for app state: recent projects, demo project, caches. */
@@ -25,6 +27,8 @@ export interface WorkstationServices {
   inference: InferenceState
   click: ClickState
   stages: SharedStagePool
+  settings: SettingsStore
+  python: PythonProbe
 }
 
 /**
@@ -41,6 +45,10 @@ export class Workstation {
   readonly click: ClickState
   /** The pre-fill job's stage threads. */
   readonly stages: SharedStagePool
+  /** App settings kept in <dataDir>/settings.json (the LoRA tier's Python, the feature-cache cap). */
+  readonly settings: SettingsStore
+  /** The LoRA tier's Python probes, cached per interpreter for the session. */
+  readonly python: PythonProbe
   private store: ProjectStore | null = null
 
   constructor(readonly opts: WorkstationOptions, services: WorkstationServices) {
@@ -49,6 +57,8 @@ export class Workstation {
     this.inference = services.inference
     this.click = services.click
     this.stages = services.stages
+    this.settings = services.settings
+    this.python = services.python
   }
 
   /** Which execution provider runs models and why; null until the model layer has chosen. */

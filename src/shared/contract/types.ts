@@ -21,8 +21,8 @@ export interface ModelVersionInfo {
   packagePath: string
   createdAt: string
   metrics: Record<string, number> | null
-  /** How a fine-tuned version corrects its base: a linear adapter, or a head over the project's classes (null: a base package). */
-  tier?: 'adapter' | 'head' | null
+  /** How a fine-tuned version corrects its base: a linear adapter, a head over the project's classes, or a LoRA-tuned package of its own (null: a base package). */
+  tier?: 'adapter' | 'head' | 'lora' | null
 }
 
 export interface ProjectSummary {

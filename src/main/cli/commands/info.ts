@@ -5,6 +5,9 @@ import { liveLockHolder } from '../../core/store/projectLock'
 import { makeOut } from '../output'
 import { ApiError } from '@shared/contract/errors'
 import { imageLines, parseOrder, trendLines } from './infoImages'
+import { SettingsStore } from '../../core/settings/settingsStore'
+import { loraStatusLine, PythonProbe } from '../../core/training/lora/pythonProbe'
+import { defaultDataDir } from '../dataDir'
 
 const usage = 'twinlight info <project.twinlight> [--order name|uncertainty] [--limit N] [--json]'
 
@@ -17,6 +20,8 @@ export const infoCommand: Command = {
     const order = parseOrder(str(values, 'order'))
     const limit = intOption(values.limit, 'limit', 20, 1, 100_000)
     if (positionals.length !== 1) throw new ApiError('invalid_argument', `info needs one project file.\nUsage: ${usage}`)
+    // The LoRA tier's status needs no project: the app settings' Python (read only) and its probe.
+    const lora = await new PythonProbe().status(new SettingsStore(defaultDataDir()).get().pythonPath)
     const store = ProjectStore.open(positionals[0]!, { recover: false })
     try {
       const s = store.summary()
@@ -34,10 +39,11 @@ export const infoCommand: Command = {
         `classes (${s.classes.length}): ${s.classes.map((c) => `${c.index} ${c.name}${c.ignore ? ' (ignore)' : ''}`).join(', ')}`,
         `models: ${models.length ? models.map((m) => `${m.id} ${m.name}${s.activeModel?.id === m.id ? ' (active)' : ''}`).join(', ') : '(none)'}`,
         ...trendLines(trend),
+        loraStatusLine(lora),
         `jobs: ${jobs.length ? jobs.map((j) => `${j.id} ${j.kind} ${j.state} ${j.done}/${j.total}`).join('; ') : '(none)'}`,
         ...(listed?.lines ?? [])
       ]
-      makeOut(json).print(lines.join('\n'), { ...s, models, correctionTrend: trend, jobs, ...(listed ? { order, images: listed.items } : {}) })
+      makeOut(json).print(lines.join('\n'), { ...s, models, correctionTrend: trend, jobs, lora, ...(listed ? { order, images: listed.items } : {}) })
       return 0
     } finally {
       store.close()

@@ -172,6 +172,15 @@ CREATE TABLE class_change_pixels (
     sql: `
 CREATE TABLE model_heads (model_id INTEGER PRIMARY KEY REFERENCES models(id) ON DELETE CASCADE, head BLOB NOT NULL);
 `
+  },
+  {
+    // LoRA-tier fine-tuning (issue 19 item 2): a version whose package is a new full backbone made
+    // by the Python worker. The tier is stored; older rows keep null and are read as before
+    // (a head blob: 'head', else 'adapter').
+    version: 5,
+    sql: `
+ALTER TABLE models ADD COLUMN tier TEXT;
+`
   }
 ]
 

@@ -12,10 +12,11 @@ interface ModelRow {
   active: number
   created_at: string
   has_head: number
+  tier: 'adapter' | 'head' | 'lora' | null
 }
 
 function toInfo(r: ModelRow): ModelVersionInfo {
-  return { id: r.id, name: r.name, kind: r.kind, parentId: r.parent_id, packagePath: r.package_path, createdAt: r.created_at, metrics: r.metrics ? JSON.parse(r.metrics) : null, tier: r.kind === 'base' ? null : r.has_head ? 'head' : 'adapter' }
+  return { id: r.id, name: r.name, kind: r.kind, parentId: r.parent_id, packagePath: r.package_path, createdAt: r.created_at, metrics: r.metrics ? JSON.parse(r.metrics) : null, tier: r.kind === 'base' ? null : r.tier ?? (r.has_head ? 'head' : 'adapter') }
 }
 
 const SELECT = 'SELECT models.*, (SELECT count(*) FROM model_heads h WHERE h.model_id = models.id) AS has_head FROM models'
@@ -24,10 +25,11 @@ const SELECT = 'SELECT models.*, (SELECT count(*) FROM model_heads h WHERE h.mod
 export class ModelsRepo {
   constructor(private readonly db: Db) {}
 
-  add(v: { name: string; kind: 'base' | 'adapter'; parentId: number | null; packagePath: string; adapter?: Uint8Array | null; metrics?: unknown }): number {
+  /** `tier` is stored only for 'lora' versions (adapter and head versions are told apart by their blobs). */
+  add(v: { name: string; kind: 'base' | 'adapter'; parentId: number | null; packagePath: string; adapter?: Uint8Array | null; metrics?: unknown; tier?: 'lora' }): number {
     const r = this.db
-      .prepare('INSERT INTO models (name, kind, parent_id, package_path, adapter, metrics) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(v.name, v.kind, v.parentId, v.packagePath, v.adapter ?? null, v.metrics === undefined ? null : JSON.stringify(v.metrics))
+      .prepare('INSERT INTO models (name, kind, parent_id, package_path, adapter, metrics, tier) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(v.name, v.kind, v.parentId, v.packagePath, v.adapter ?? null, v.metrics === undefined ? null : JSON.stringify(v.metrics), v.tier ?? null)
     return Number(r.lastInsertRowid)
   }
 

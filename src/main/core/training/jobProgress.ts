@@ -16,6 +16,8 @@ export interface TrainProgress {
   loss: number
   /** Loss-curve points the worker sent with this report. */
   points: LossPoint[]
+  /** The worker's own estimate of the seconds left (the LoRA tier's Python worker); else the clock's. */
+  etaS?: number
 }
 
 type Progress = (done: number, total: number, message?: string, detail?: Record<string, unknown>) => void
@@ -31,7 +33,7 @@ export class TrainJobProgress {
   }
 
   say(done: number, msg: string, detail?: Record<string, unknown>): void {
-    this.progress(done, this.total, msg, { ...detail, etaS: this.clock.eta() })
+    this.progress(done, this.total, msg, { etaS: this.clock.eta(), ...detail })
   }
 
   /** Reading the accepted images' outputs starts. */
@@ -53,7 +55,7 @@ export class TrainJobProgress {
     const now = Date.now()
     if (now - this.lastEmit < 100 && p.step < p.steps) return
     this.lastEmit = now
-    this.say(this.trainImages + p.step, `Training step ${p.step}/${p.steps} · loss ${p.loss.toFixed(4)}`, { phase: 'train', step: p.step, steps: p.steps, loss: p.loss, points: p.points })
+    this.say(this.trainImages + p.step, `Training step ${p.step}/${p.steps} · loss ${p.loss.toFixed(4)}`, { phase: 'train', step: p.step, steps: p.steps, loss: p.loss, points: p.points, ...(p.etaS !== undefined ? { etaS: p.etaS } : {}) })
   }
 
   beginEvaluation(): void {

@@ -3,6 +3,7 @@
  * scored on held-out images → a new model version (activated when not worse, or as asked).
  * Nothing is written before the very end, so a cancelled or failed run leaves the project as it was.
  */
+import { activationDecision } from './activation'
 import { trainingCancelled, TrainJobProgress } from './jobProgress'
 import { ApiError } from '@shared/contract/errors'
 import type { ModelVersionInfo } from '@shared/contract/types'
@@ -18,7 +19,7 @@ import { defaultSteps, defaultTrainConfig, type LossPoint, type TrainConfig } fr
 import { trainAdapter } from './workerClient'
 import { baseOf, nextVersionName, saveReport, type TrainingReport } from './versions'
 import { fitGate, imageDescriptor, loadGate, saveGate } from '../models/versions/adapterGate'
-import type { ActivatePolicy, TrainJobResult } from '@shared/contract/methods/training'
+import type { ActivatePolicy, TrainingTier, TrainJobResult } from '@shared/contract/methods/training'
 
 export type { ActivatePolicy, TrainJobResult }
 
@@ -28,8 +29,13 @@ export interface TrainParams {
   seed?: number
   activate?: ActivatePolicy
   gate?: boolean
-  /** 'adapter' (default): linear delta on the package's classifier; 'head': a head over the project's classes (training/head). */
-  tier?: 'adapter' | 'head'
+  /** 'adapter' (default): linear delta on the package's classifier; 'head': a head over the project's classes (training/head); 'lora': SARTM's recipe in a Python worker (training/lora). */
+  tier?: TrainingTier
+  /** LoRA tier: learning rate and batch for the Python worker (its own defaults when absent). */
+  lr?: number
+  batch?: number
+  /** LoRA tier: the interpreter for this run only (`twinlight train --python`). */
+  python?: string
 }
 
 /**
@@ -49,7 +55,7 @@ export interface TrainingPlan {
  * Checks that a run can start, with a clear reason when not; nothing is written when it cannot.
  * Used by the API before queuing a job, and by the job itself.
  */
-export async function planTraining(store: ProjectStore, opts: { registerBase?: boolean; tier?: 'adapter' | 'head' } = {}): Promise<TrainingPlan> {
+export async function planTraining(store: ProjectStore, opts: { registerBase?: boolean; tier?: TrainingTier } = {}): Promise<TrainingPlan> {
   const split = splitAccepted(store)
   if (!split.train.length) {
     const n = split.heldOut.length
@@ -67,7 +73,7 @@ export async function planTraining(store: ProjectStore, opts: { registerBase?: b
     }
   }
   if (!active) throw new ApiError('conflict', 'No model is active in this project: add a model and pre-fill before fine-tuning.')
-  if (active.tier === 'head' && opts.tier !== 'head') {
+  if (active.tier === 'head' && (opts.tier ?? 'adapter') === 'adapter') {
     throw new ApiError('conflict', `The active version ${active.id} (${active.name}) is a head-tier version: fine-tune it with the head tier (--tier head), or activate the base or an adapter version for the adapter tier. Nothing was changed.`)
   }
   const base = baseOf(store, active)
@@ -122,16 +128,7 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
   const pt = iouTable(parentScores!.conf)
   const ct = iouTable(candScores!.conf)
   const scored = parentScores!.conf.scored
-  const policy = params.activate ?? 'if-better'
-  const evaluated = pt.mIoU !== null && ct.mIoU !== null
-  const better = evaluated && ct.mIoU! >= pt.mIoU!
-  const activate = policy === 'always' || (policy === 'if-better' && better)
-  const decision =
-    policy === 'always' ? 'Activated as asked (activate: always).'
-    : policy === 'never' ? 'Kept inactive as asked (activate: never).'
-    : !evaluated ? 'Not activated: no held-out images to compare on (accept more images, or activate it yourself).'
-    : better ? `Activated: held-out mIoU ${fmt(ct.mIoU)} ≥ parent ${fmt(pt.mIoU)}.`
-    : `Not activated: held-out mIoU ${fmt(ct.mIoU)} < parent ${fmt(pt.mIoU)} (you can still activate it).`
+  const { activate, decision } = activationDecision(params.activate ?? 'if-better', pt.mIoU, ct.mIoU)
 
   // Last cancellation point: from here on everything is synchronous, so the write is all or nothing.
   if (ctx.signal.aborted) throw trainingCancelled()
@@ -158,8 +155,4 @@ export async function runTraining(ws: Workstation, ctx: JobContext<TrainParams>,
   ws.hub.emit('project.changed', { path: store.path })
   report.say(report.total, decision, { phase: 'done', modelVersionId: id })
   return { modelVersionId: id, activated: activate, parentId: active.id, parentMIoU: pt.mIoU, candidateMIoU: ct.mIoU, decision }
-}
-
-function fmt(v: number | null): string {
-  return v === null ? '—' : v.toFixed(4)
 }

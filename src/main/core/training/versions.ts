@@ -21,11 +21,15 @@ export function getReport(store: ProjectStore, modelVersionId: number): Training
   return report
 }
 
-/** The base package version at the root of `v`'s parent chain. */
+/**
+ * The version whose package `v` corrects: the base package at the root of its parent chain, or the
+ * nearest LoRA-tier version on the way (its package is a full backbone of its own, so adapter and
+ * head versions on top of it train on its outputs).
+ */
 export function baseOf(store: ProjectStore, v: ModelVersionInfo): ModelVersionInfo {
   let cur = v
   const seen = new Set<number>()
-  while (cur.kind !== 'base') {
+  while (cur.kind !== 'base' && cur.tier !== 'lora') {
     if (cur.parentId === null || seen.has(cur.id)) throw new ApiError('bad_input', `Model version ${v.id} (${v.name}) has no base package in its parent chain.`)
     seen.add(cur.id)
     cur = store.models.get(cur.parentId)

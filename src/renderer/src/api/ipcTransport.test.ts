@@ -24,6 +24,14 @@ describe('IPC transport (preload bridge shape)', () => {
     expect(calls[0]).toEqual(['getAppInfo', {}])
   })
 
+  test('the LoRA tier methods are on the api object (typed from the contract)', async () => {
+    const status: { available: boolean } = await api.getLoraStatus()
+    expect(status).toBeDefined()
+    await api.setPythonPath({ path: null })
+    await api.startTraining({ tier: 'lora', python: '/usr/bin/python3' })
+    expect(calls.slice(-3).map((c) => c[0])).toEqual(['getLoraStatus', 'setPythonPath', 'startTraining'])
+  })
+
   test('errors become typed ApiErrors with their code', async () => {
     const err = await api.openProject({ path: '/x.twinlight' }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiError)

@@ -83,7 +83,7 @@ export const modelMethods = {
   activateModel: method<ModelList>()(z.object({ id }).strict(), 'Make a model version the active one.'),
   /** Regions of the image's latest proposal (the review UI accepts or rejects them one by one). */
   listRegions: method<RegionList | null>()(z.object({ imageId: id }).strict(), 'Regions of the latest proposal of an image, null without one.'),
-  /** `capMb` sets the cap for this session (default TWINLIGHT_FEATURE_CACHE_MB or 2048); over-cap entries are evicted. */
+  /** `capMb` sets the cap (kept in the app's settings.json for later sessions; default TWINLIGHT_FEATURE_CACHE_MB or 2048); over-cap entries are evicted. */
   getCacheStats: method<CacheInfo>()(
     z.object({ capMb: z.number().int().min(CACHE_CAP_MB.min).max(CACHE_CAP_MB.max).optional() }).strict(),
     "Feature cache use (entries, bytes, cap, hits, misses, evictions), one image's cost for the active model and how many project images fit; optionally set the cap."

@@ -22,8 +22,8 @@ export interface TrainingReport {
   parentId: number
   baseId: number
   createdAt: string
-  /** Which tier made the version (absent in reports from before issue 19: 'adapter'). For 'head', `rank` is the head's hidden width. */
-  tier?: 'adapter' | 'head'
+  /** Which tier made the version (absent in reports from before issue 19: 'adapter'). For 'head', `rank` is the head's hidden width; for 'lora', the LoRA rank of the package's config. */
+  tier?: TrainingTier
   rank: number
   steps: number
   batch: number
@@ -61,6 +61,26 @@ export interface TrainJobResult {
   decision: string
 }
 
+export const trainingTiers = ['adapter', 'head', 'lora'] as const
+export type TrainingTier = (typeof trainingTiers)[number]
+
+/** Whether the LoRA tier (SARTM's recipe in a Python worker) can run on this machine, and why not. */
+export interface LoraStatus {
+  available: boolean
+  /** The interpreter chosen (null: none found). */
+  python: string | null
+  /** Where it came from: the pythonPath setting, TWINLIGHT_PYTHON, or /usr/bin/python3 / python3 on PATH. */
+  source: 'settings' | 'env' | 'default'
+  torch?: string
+  onnx?: string
+  device?: 'cpu' | 'cuda'
+  deviceName?: string
+  /** Why it is unavailable: one sentence. */
+  reason?: string
+  /** The command that installs what is missing. */
+  install?: string
+}
+
 export const activatePolicies = ['if-better', 'always', 'never'] as const
 export type ActivatePolicy = (typeof activatePolicies)[number]
 
@@ -84,11 +104,22 @@ export const trainingMethods = {
         activate: z.enum(activatePolicies).optional(),
         /** Apply the adapter only to images like its training images (default true); see docs/training.md. */
         gate: z.boolean().optional(),
-        /** 'adapter' (default) or 'head': a head over the project's own classes (docs/training.md). */
-        tier: z.enum(['adapter', 'head']).optional()
+        /** 'adapter' (default), 'head' (a head over the project's own classes) or 'lora' (SARTM's recipe in Python; docs/training.md). */
+        tier: z.enum(trainingTiers).optional(),
+        /** LoRA tier: the worker's learning rate and batch (its own defaults when absent). */
+        lr: z.number().positive().max(1).optional(),
+        batch: z.number().int().min(1).max(256).optional(),
+        /** LoRA tier: the Python interpreter for this run only (absolute path of an existing file). */
+        python: z.string().min(1).max(4096).optional()
       })
       .strict(),
     'Start a fine-tuning job (LoRA adapter trained from accepted masks).'
+  ),
+  getLoraStatus: method<LoraStatus>()(z.object({}).strict(), 'Whether the LoRA tier can run here (Python, torch, onnx, device), and if not why and what to install.'),
+  /** null: back to discovery (TWINLIGHT_PYTHON, /usr/bin/python3, python3 on PATH). Persisted in the app's settings.json. */
+  setPythonPath: method<LoraStatus>()(
+    z.object({ path: z.string().min(1).max(4096).nullable() }).strict(),
+    'Set the Python interpreter the LoRA tier uses (absolute path of an existing file, or null), and return the new status.'
   ),
   getTrainingReport: method<TrainingReport>()(z.object({ modelVersionId: id }).strict(), 'Per-class IoU (parent vs new), loss curve and decision of one fine-tuned version.')
 }

@@ -44,7 +44,11 @@ export function modelHandlers(ws: Workstation): ModelHandlers {
       return { imageId, modelVersionId: p.modelVersionId, width: p.width, height: p.height, regions: p.regions }
     },
     getCacheStats: async ({ capMb }) => {
-      if (capMb !== undefined) ws.inference.cache.setCap(capMb * 1024 * 1024)
+      if (capMb !== undefined) {
+        ws.inference.cache.setCap(capMb * 1024 * 1024)
+        // Kept in settings.json, so the cap the user chose survives a restart (core/app.ts applies it).
+        if (ws.settings.get().featureCacheCapMb !== capMb) ws.settings.update({ featureCacheCapMb: capMb })
+      }
       return cacheInfo(ws)
     },
     setClassMapping: async ({ modelVersionId, mapping }) => {

@@ -14,6 +14,7 @@ import { resolveVersion } from '../versions/modelVersions'
 import { applyAdapter } from '@shared/adapter'
 import { gateAllows } from '../versions/adapterGate'
 import { frameFor, type Frame } from '../pixels/geometry'
+import type { ModelManifest } from '@shared/modelPackage'
 
 /**
  * One image's outputs: logits [C, h, w] (computeOutputs: the version's adapter applied; training's
@@ -30,8 +31,24 @@ export interface ModelOutputs extends CachedOutputs {
 export async function computeOutputs(ws: Workstation, imageId: number, modelVersionId?: number): Promise<ModelOutputs> {
   const store = ws.project
   const version = await resolveVersion(store, modelVersionId)
+  const { out, manifest: m } = await packageOutputs(ws, imageId, version.packageDir)
+  const row = store.images.get(imageId)
+  if (version.adapter && gateAllows(version.gate, out.features, out.d, out.h, out.w, frameFor(m, row.width, row.height))) {
+    const logits = new Float32Array(out.logits)
+    applyAdapter(logits, out.features, out, version.adapter)
+    return { ...out, logits }
+  }
+  return out
+}
+
+/**
+ * A package folder's outputs for one image, no version involved (the LoRA tier scores a package
+ * before it becomes a version): cached by content hash, manifest id and registration.
+ */
+export async function packageOutputs(ws: Workstation, imageId: number, packageDir: string): Promise<{ out: ModelOutputs; manifest: ModelManifest }> {
+  const store = ws.project
   const st = ws.inference
-  const engine = await st.engines.get(version.packageDir, { forceCpu: st.forceCpu })
+  const engine = await st.engines.get(packageDir, { forceCpu: st.forceCpu })
   st.recordEp(engine.ep)
   const m = engine.manifest
   const row = store.images.get(imageId)
@@ -59,10 +76,5 @@ export async function computeOutputs(ws: Workstation, imageId: number, modelVers
     st.cache.putEncoded(featureCacheKey(img.contentHash, m.id, reg), { c, d, h, w }, r.logits, half)
     out = { c, d, h, w, logits: r.logits, features: decodeHalf(half) }
   }
-  if (version.adapter && gateAllows(version.gate, out.features, out.d, out.h, out.w, frameFor(m, row.width, row.height))) {
-    const logits = new Float32Array(out.logits)
-    applyAdapter(logits, out.features, out, version.adapter)
-    out = { ...out, logits }
-  }
-  return out
+  return { out, manifest: m }
 }

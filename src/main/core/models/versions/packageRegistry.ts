@@ -2,11 +2,11 @@
  * Adding and removing model packages (Models panel). A folder is registered where it is; a .zip is
  * unpacked (zipExtract.ts) into a new folder under `<data>/models/` and registered there. Removing
  * a version deletes its row, and deletes its folder only when Twinlight made that folder (under
- * `<data>/models/`); a user's folder is never touched.
+ * `<data>/models/`: an unpacked zip, or a LoRA-tier version's package); a user's folder is never touched.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
-import { basename, join, resolve, sep } from 'node:path'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { basename, dirname, join, resolve, sep } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
 import type { ProjectStore } from '../../store/projectStore'
 import { loadModelPackage, ModelPackageError } from '../package/packageLoader'
@@ -77,5 +77,16 @@ export function removeModelVersion(store: ProjectStore, dataDir: string, id: num
     // the folder extractZip made: <data>/models/<name>-<hex>, perhaps holding the package one level down
     const rel = dir.slice(copiedPackagesDir(dataDir).length + 1).split(sep)[0]!
     rmSync(join(copiedPackagesDir(dataDir), rel), { recursive: true, force: true })
+  }
+  // A LoRA-tier version's package: the folder its job wrote, <data>/models/lora-…, directly.
+  if (v.tier === 'lora' && !stillUsed && isCopiedPackage(dataDir, dir) && dirname(dir) === copiedPackagesDir(dataDir) && basename(dir).startsWith('lora-')) {
+    // Its class mapping (keyed by the package's unique manifest id) goes with it.
+    try {
+      const id = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { id?: unknown }).id
+      if (typeof id === 'string') store.classMaps.remove(id)
+    } catch {
+      /* no readable manifest: nothing mapped under it */
+    }
+    rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -5,6 +5,7 @@
  * written before the final synchronous transaction: a cancelled, failed or killed run leaves the
  * versions and the active model as they were.
  */
+import { activationDecision } from '../activation'
 import { trainingCancelled, TrainJobProgress } from '../jobProgress'
 import { resolve } from 'node:path'
 import { ApiError } from '@shared/contract/errors'
@@ -129,17 +130,7 @@ export async function runHeadTraining(ws: Workstation, ctx: JobContext<TrainPara
   const tEval = Date.now()
   const pt = iouTable(pc)
   const ct = iouTable(cc)
-  const policy = params.activate ?? 'if-better'
-  const evaluated = pt.mIoU !== null && ct.mIoU !== null
-  const better = evaluated && ct.mIoU! >= pt.mIoU!
-  const activate = policy === 'always' || (policy === 'if-better' && better)
-  const f = (v: number | null) => (v === null ? '—' : v.toFixed(4))
-  const decision =
-    policy === 'always' ? 'Activated as asked (activate: always).'
-    : policy === 'never' ? 'Kept inactive as asked (activate: never).'
-    : !evaluated ? 'Not activated: no held-out images to compare on (accept more images, or activate it yourself).'
-    : better ? `Activated: held-out mIoU ${f(ct.mIoU)} ≥ parent ${f(pt.mIoU)}.`
-    : `Not activated: held-out mIoU ${f(ct.mIoU)} < parent ${f(pt.mIoU)} (you can still activate it).`
+  const { activate, decision } = activationDecision(params.activate ?? 'if-better', pt.mIoU, ct.mIoU)
 
   if (ctx.signal.aborted) throw trainingCancelled()
   const classes = store.classes()
