@@ -16,6 +16,11 @@ def _need(cond, msg):
         raise JobError(msg)
 
 
+# Used when job.json leaves them out (the app sends them only when the user sets them): the
+# measured defaults of docs/lora-worker.md.
+DEFAULT_STEPS, DEFAULT_BATCH, DEFAULT_LR = 150, 4, 1e-3
+
+
 def _num(job, key, kind, lo=None, default=None):
     v = job.get(key, default)
     _need(isinstance(v, (int, float)) and not isinstance(v, bool) and (kind is float or float(v).is_integer()),
@@ -88,7 +93,8 @@ def read_job(job_dir):
     return dict(loss=loss, 
         path=path, dir=job_dir, hash=job_hash(path), source=src, out=out, package=pk, classes=classes,
         data_path=dpath, count=n, height=h, width=w, weights=[float(v) for v in weights],
-        steps=_num(job, "steps", int, 1), batch=_num(job, "batch", int, 1), lr=_num(job, "lr", float, 0),
+        steps=_num(job, "steps", int, 1, default=DEFAULT_STEPS), batch=_num(job, "batch", int, 1, default=DEFAULT_BATCH),
+        lr=_num(job, "lr", float, 0, default=DEFAULT_LR),
         seed=_num(job, "seed", int, default=0), threads=_num(job, "threads", int, 1, default=1),
         device=dev, checkpoint_every=_num(job, "checkpointEvery", int, 1, default=20), augment=aug,
         rank=job.get("rank"))

@@ -121,7 +121,7 @@ export async function runLoraTraining(ws: Workstation, ctx: JobContext<TrainPara
   const channels = headClasses(store.classes())
   if (!channels.length) throw new ApiError('conflict', 'The project has no class that is not an ignore class; nothing to fine-tune. Nothing was changed.')
   const from = base.id === active.id ? `${base.name}` : `${base.name} (the package under the active ${active.tier} version ${active.id})`
-  let steps = params.steps ?? 120
+  let steps = params.steps ?? 150
   let report = new TrainJobProgress(ctx.progress.bind(ctx), split.train.length, steps, split.heldOut.length)
 
   // The job folder: reused when this job ran before (resume), else written afresh.
