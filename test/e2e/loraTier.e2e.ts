@@ -49,7 +49,10 @@ describe('fine-tune panel, LoRA tier', () => {
     await page.getByTestId('image-browser').waitFor()
     await page.getByTestId('model-panel').click()
     await page.getByTestId('lora-status').waitFor()
+    // Typing while the first probe is still running keeps what was typed.
     await page.getByTestId('lora-python-input').fill('/bin/true')
+    await page.waitForFunction(() => document.querySelector('[data-testid="lora-status"]')?.getAttribute('data-available') !== '')
+    assert.equal(await page.getByTestId('lora-python-input').inputValue(), '/bin/true')
     await page.getByTestId('lora-python-set').click()
     await page.getByTestId('lora-unavailable').waitFor()
     const text = (await page.getByTestId('lora-unavailable').textContent()) ?? ''

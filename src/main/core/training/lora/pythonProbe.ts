@@ -106,7 +106,7 @@ export function runProbe(python: string, script: string, timeoutMs = PROBE_TIMEO
         /* not JSON */
       }
       const tail = err.trim().split('\n').slice(-3).join(' ').slice(0, 300)
-      finish({ ok: false, reason: `the probe exited with code ${code} without an answer${tail ? ` (${tail})` : ''}` })
+      finish({ ok: false, reason: `${python} ${script} --probe exited with code ${code} without an answer${tail ? ` (${tail})` : ''}` })
     })
   })
 }
