@@ -8,11 +8,9 @@
  */
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
-import { readdirSync, renameSync } from 'node:fs'
 import type { Page } from 'playwright-core'
-import { writePst900Dataset } from '../../src/main/core/datasets/synthetic/writePst900'
-import { runCli, type ServeHandle } from './helpers/server'
+import { pst900Project } from './helpers/pst900Project'
+import type { ServeHandle } from './helpers/server'
 import { screenshot } from './helpers/browser'
 import { servedSession } from './helpers/session'
 import { labelMap, ok } from './helpers/api'
@@ -26,20 +24,7 @@ describe('fine-tune panel, LoRA tier', () => {
   let page: Page
   let errors: string[]
 
-  const session = servedSession('twinlight-lora-e2e-', async (d) => {
-    const project = join(d, 'pst.twinlight')
-    await writePst900Dataset(join(d, 'accepted'), { count: 10, seed: 19, width: 320, height: 240, compressionLevel: 1 })
-    await runCli(['import', join(d, 'accepted'), '--project', project])
-    await writePst900Dataset(join(d, 'todo'), { count: 2, seed: 20, width: 320, height: 240, compressionLevel: 1 })
-    for (const split of readdirSync(join(d, 'todo'))) {
-      for (const folder of readdirSync(join(d, 'todo', split))) {
-        const at = join(d, 'todo', split, folder)
-        for (const f of readdirSync(at)) renameSync(join(at, f), join(at, `todo-${f}`))
-      }
-    }
-    await runCli(['import', join(d, 'todo'), '--project', project, '--as-proposals'])
-    return project
-  })
+  const session = servedSession('twinlight-lora-e2e-', (d) => pst900Project(d, { accepted: 10, todo: 2, seed: 19 }))
   before(async () => {
     ;({ srv, page, errors } = session)
   })
