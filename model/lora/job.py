@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-DISTILL = 0.0  # default weight of the LwF term on the source-like (inverse-calibrated) samples
+DISTILL = 1.0  # default weight of the LwF term on the source-like (inverse-calibrated) samples
 
 
 class JobError(Exception):

@@ -120,6 +120,7 @@ class LoraWorkerTest(unittest.TestCase):
         self.assertEqual(m["tensors"]["outputs"]["logits"]["shape"], [1, 3, 16, 24])
         self.assertEqual(m["provenance"]["tier"], "lora")
         self.assertEqual(m["provenance"]["loss"], "ce+dice")
+        self.assertEqual(m["provenance"]["distill"], 1.0)  # the default
         self.assertEqual(m["provenance"]["parent"], "small-src@0.0.1")
         self.assertEqual(m["provenance"]["pytorch"]["config"]["num_classes"], 3)
         onnx.checker.check_model(onnx.load(os.path.join(out, "backbone.onnx")))
