@@ -88,8 +88,15 @@ def run_job(job_dir):
         if job["augment"] == "calibrate":
             drift = estimate_thermal_drift(src_dir, images, labels, sources)
             print(f"thermal drift vs the source's parity image: {drift}", file=sys.stderr)
+        teacher = None
+        if drift is not None and job["distill"] > 0:
+            import copy
+            teacher = copy.deepcopy(model).eval()  # step 0 = the source model on the job's classes
+            for p in teacher.parameters():
+                p.requires_grad_(False)
         curve, train_seconds = train(job, model, trainable, images, labels, manifest["normalisation"],
-                                     thermal_channels, device, emit, manifest["input"]["policy"], drift)
+                                     thermal_channels, device, emit, manifest["input"]["policy"], drift, teacher)
+        del teacher
         emit({"type": "phase", "phase": "export", "message": f"writing {job['out']}"})
         provenance = {
             "trainedOn": f"{job['count']} accepted project masks (LoRA tier, parent {manifest['id']})",
@@ -98,7 +105,7 @@ def run_job(job_dir):
             "perClassIou": [{"index": i, "name": c["name"], "iou": None} for i, c in enumerate(job["classes"])],
             "date": None,
             "tier": "lora", "parent": manifest["id"], "steps": job["steps"], "batch": job["batch"], "lr": job["lr"],
-            "augment": job["augment"], "loss": job["loss"], "trainImages": job["count"], "device": device,
+            "augment": job["augment"], "loss": job["loss"], "distill": job["distill"], "trainImages": job["count"], "device": device,
             "trainSeconds": round(train_seconds, 1), "loraRank": cfg.lora_rank,
             "classSources": sources, "thermalDrift": drift,
         }

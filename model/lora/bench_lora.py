@@ -73,6 +73,8 @@ def write_job(job_dir, out, ims, labs, classes, palette, sources, args):
            "weights": weights, "steps": args.steps, "batch": args.batch, "lr": args.lr, "seed": args.seed,
            "threads": args.threads, "device": "cpu", "checkpointEvery": max(1, args.steps // 4),
            "augment": args.augment, "loss": args.loss}
+    if args.distill is not None:
+        job["distill"] = args.distill
     json.dump(job, open(os.path.join(job_dir, "job.json"), "w"), indent=1)
 
 
@@ -108,6 +110,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--augment", default="calibrate")
     ap.add_argument("--loss", default="ce+dice")
+    ap.add_argument("--distill", type=float, default=None, help="job.json distill (default: the worker's)")
     ap.add_argument("--no-base", action="store_true", help="skip scoring the base model")
     args = ap.parse_args()
     import torch
@@ -132,7 +135,7 @@ def main():
     lines, rss, wall = run_worker(job_dir)
     done = lines[-1]
     res = {"task": args.task, "train": len(train_items), "steps": args.steps, "batch": args.batch, "lr": args.lr,
-           "augment": args.augment, "loss": args.loss, "wallSeconds": wall, "peakRssMiB": round(rss, 1) if rss else None,
+           "augment": args.augment, "loss": args.loss, "distill": args.distill, "wallSeconds": wall, "peakRssMiB": round(rss, 1) if rss else None,
            "workerSeconds": done["seconds"], "trainableParams": done["trainableParams"],
            "finalLoss": done["lossCurve"][-1]["loss"]}
     tuned = os.path.join(out, "pytorch", "model.pt")

@@ -6,6 +6,8 @@ import os
 
 import numpy as np
 
+DISTILL = 1.0  # default weight of the LwF term on the source-like (inverse-calibrated) samples
+
 
 class JobError(Exception):
     """A problem with the job the app wrote; the message names the file/field."""
@@ -97,7 +99,7 @@ def read_job(job_dir):
         lr=_num(job, "lr", float, 0, default=DEFAULT_LR),
         seed=_num(job, "seed", int, default=0), threads=_num(job, "threads", int, 1, default=1),
         device=dev, checkpoint_every=_num(job, "checkpointEvery", int, 1, default=20), augment=aug,
-        rank=job.get("rank"))
+        rank=job.get("rank"), distill=_num(job, "distill", float, 0, default=DISTILL))
 
 
 def load_data(job):

@@ -45,12 +45,16 @@ def apply_thermal(th_u8, gain, offset, grad):
     return np.clip(np.rint(t * 255.0), 0, 255).astype(np.uint8)
 
 
-def make_batch(images, labels, idx, norm, thermal_channels, gen, augment, flip, drift=None):
+def make_batch(images, labels, idx, norm, thermal_channels, gen, augment, flip, drift=None, flags=None):
+    """flags (a list) receives, per sample, whether it got the inverse calibration (a source-like view)."""
     raws, ys = [], []
     for i in idx:
         raw = np.array(images[i])
         y = np.array(labels[i])
-        if drift is not None and float(torch.rand(1, generator=gen)) < 0.4:
+        inv = drift is not None and float(torch.rand(1, generator=gen)) < 0.4
+        if flags is not None:
+            flags.append(inv)
+        if inv:
             g = drift["gain"]  # the inverse: source-like thermal, same labels
             raw[..., 3] = apply_thermal(raw[..., 3], 1 / g, -drift["offset"] / g, -drift["gradient"] / g)
         elif augment == "thermal" and float(torch.rand(1, generator=gen)) < 0.5:
@@ -83,6 +87,15 @@ def loss_fn(logits, y, dice=False):
     return loss
 
 
+def distill_loss(logits, teacher_logits, channels, temperature=2.0):
+    """Learning without forgetting: KL(softmax(teacher/T) || softmax(student/T)) x T^2 over the output
+    channels that have a source class (renormalised over those), mean over pixels, at logit resolution."""
+    s = logits[:, channels] / temperature
+    t = teacher_logits[:, channels] / temperature
+    lt = t.log_softmax(1)
+    return (lt.exp() * (lt - s.log_softmax(1))).sum(1).mean() * temperature ** 2
+
+
 def save_checkpoint(job_dir, state):
     path = os.path.join(job_dir, CKPT)
     tmp = path + ".tmp"
@@ -90,8 +103,11 @@ def save_checkpoint(job_dir, state):
     os.replace(tmp, path)
 
 
-def train(job, model, trainable, images, labels, norm, thermal_channels, device, emit, policy, drift=None):
+def train(job, model, trainable, images, labels, norm, thermal_channels, device, emit, policy, drift=None,
+          teacher=None):
     """Runs job['steps'] optimiser steps (resuming from DIR/checkpoint.pt when its job hash matches).
+    With teacher (the frozen source model adapted to the job's classes) and job['distill'] > 0, the
+    inverse-calibrated (source-like) samples of a batch also get distill x distill_loss against it.
     Returns (loss curve [(step, loss)], train seconds incl. earlier runs)."""
     params = dict(model.named_parameters())
     opt = torch.optim.AdamW([params[n] for n in trainable], lr=job["lr"], weight_decay=1e-4)
@@ -113,6 +129,8 @@ def train(job, model, trainable, images, labels, norm, thermal_channels, device,
             emit({"type": "resumed", "step": start})
         else:
             print(f"ignoring {ck_path}: it belongs to a different job.json", file=sys.stderr)
+    channels = [k for k, c in enumerate(job["classes"]) if c.get("source") is not None]
+    distill = job.get("distill", 0.0) if teacher is not None and drift is not None and len(channels) >= 2 else 0.0
     flip = policy == "resize"  # padded inputs keep their padding at the bottom/right
     model.train()
     t0, last = time.time(), 0.0
@@ -120,9 +138,16 @@ def train(job, model, trainable, images, labels, norm, thermal_channels, device,
         for gp in opt.param_groups:
             gp["lr"] = lr_at(step, steps, job["lr"])
         idx = torch.multinomial(weights, job["batch"], replacement=True, generator=gen).tolist()
-        rgb, th, y = make_batch(images, labels, idx, norm, thermal_channels, gen, job["augment"], flip, drift)
-        logits, _, _ = semantic_head(model.sam, rgb.to(device), th.to(device))
+        flags = []
+        rgb, th, y = make_batch(images, labels, idx, norm, thermal_channels, gen, job["augment"], flip, drift, flags)
+        rgb, th = rgb.to(device), th.to(device)
+        logits, _, _ = semantic_head(model.sam, rgb, th)
         loss = loss_fn(logits, y.to(device), dice=job["loss"] == "ce+dice")
+        if distill > 0 and any(flags):
+            sel = torch.tensor(flags, device=device)
+            with torch.no_grad():
+                t_logits, _, _ = semantic_head(teacher.sam, rgb[sel], th[sel])
+            loss = loss + distill * distill_loss(logits[sel], t_logits, channels)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_([params[n] for n in trainable], 1.0)

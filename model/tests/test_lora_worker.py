@@ -120,6 +120,7 @@ class LoraWorkerTest(unittest.TestCase):
         self.assertEqual(m["tensors"]["outputs"]["logits"]["shape"], [1, 3, 16, 24])
         self.assertEqual(m["provenance"]["tier"], "lora")
         self.assertEqual(m["provenance"]["loss"], "ce+dice")
+        self.assertEqual(m["provenance"]["distill"], 1.0)  # the default
         self.assertEqual(m["provenance"]["parent"], "small-src@0.0.1")
         self.assertEqual(m["provenance"]["pytorch"]["config"]["num_classes"], 3)
         onnx.checker.check_model(onnx.load(os.path.join(out, "backbone.onnx")))
@@ -204,6 +205,39 @@ class LoraWorkerTest(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn("sartm-upstream", lines[-1]["message"])
         self.assertFalse(os.path.exists(out))
+
+
+    def test_distill_adds_the_lwf_term_on_source_like_samples(self):
+        """distill > 0: step 1 equals distill 0 (the teacher is the starting model, KL 0), later steps
+        differ (the term is in the loss); distill_loss is 0 against itself and > 0 otherwise."""
+        import copy
+        from lora.adapt import adapt_classes, reset_lora, set_trainable
+        from lora.train import distill_loss, train
+        a = torch.randn(2, 3, 4, 5)
+        self.assertLess(float(distill_loss(a, a, [0, 1])), 1e-6)
+        self.assertGreater(float(distill_loss(a, torch.randn(2, 3, 4, 5), [0, 1])), 0)
+        man = json.load(open(os.path.join(self.src, "manifest.json")))
+        cfg, _, src = load_torch_weights(os.path.join(self.src, "pytorch", "model.pt"))
+        data = np.frombuffer(self.data, np.uint8).reshape(self.n, -1)
+        images = data[:, :64 * 96 * 4].reshape(self.n, 64, 96, 4)
+        labels = data[:, 64 * 96 * 4:].reshape(self.n, 64, 96)
+        curves = {}
+        for w in (0.0, 1.0):
+            d = os.path.join(self.tmp, f"distill{w}")
+            os.makedirs(d)
+            jd, _ = self.make_job(f"distill-job{w}", distill=w)
+            job = json.load(open(os.path.join(jd, "job.json")))
+            job.update(dir=d, hash="x", checkpoint_every=100, augment="calibrate", loss="ce", steps=4, distill=w)
+            _, model = adapt_classes(src, cfg, [c["source"] for c in job["classes"]], job["seed"])
+            reset_lora(model, job["seed"])
+            teacher = copy.deepcopy(model).eval()
+            trainable = set_trainable(model)
+            drift = {"gain": 0.8, "offset": 0.1, "gradient": 0.05}
+            curves[w], _ = train(job, model, trainable, images, labels, man["normalisation"],
+                                 int(man["tensors"]["inputs"]["thermal"]["shape"][1]), "cpu",
+                                 lambda _: None, "resize", drift, teacher)
+        self.assertAlmostEqual(curves[0.0][0][1], curves[1.0][0][1], places=4)
+        self.assertNotEqual([l for _, l in curves[0.0][1:]], [l for _, l in curves[1.0][1:]])
 
 
 class ThermalDriftTest(unittest.TestCase):
