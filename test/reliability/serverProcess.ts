@@ -10,10 +10,10 @@ export interface ServerProc {
 }
 
 /** Starts `twinlight serve` in a child process and waits for its URL line. */
-export async function startServerProcess(project: string, dataDir: string): Promise<ServerProc> {
+export async function startServerProcess(project: string, dataDir: string, env: Record<string, string> = {}): Promise<ServerProc> {
   const bin = join(process.cwd(), 'bin', 'twinlight')
   // The tests' datasets and export targets live under the OS temp folder: allow it (browser mode limits folder access).
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--project', project, '--data-dir', dataDir, '--data-root', tmpdir(), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--project', project, '--data-dir', dataDir, '--data-root', tmpdir(), '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
   let err = ''
   child.stderr!.on('data', (d) => (err += d))
   const line = await new Promise<string>((resolve, reject) => {
