@@ -14,10 +14,11 @@ import { kill9, startServerProcess } from './serverProcess'
 
 const tmp = useTmp()
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** Running (a killed orphan may stay a zombie until something reaps it: that counts as gone). */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0)
-    return true
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
   } catch {
     return false
   }
