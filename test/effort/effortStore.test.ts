@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { ProjectStore } from '../../src/main/core/store/projectStore'
 import { classPreset } from '../../src/main/core/classPresets'
+import { rawDb } from '../../src/main/core/store/rawDb'
 import { useTmp } from '../helpers/tmp'
 import { addImage, paint, propose } from './fixture'
 
@@ -107,6 +108,22 @@ describe('correction trend', () => {
     expect(trend[1]!.meanCorrectedShare).toBeCloseTo((0.25 + 1) / 2, 10)
     expect(trend[2]!.meanCorrectedShare).toBeNull()
     expect(trend[3]!.meanCorrectedShare).toBeCloseTo(4 / 48, 10)
+  })
+
+  it('counts an edit once even when it shares a timestamp with the acceptance before it', () => {
+    const { s, v1 } = project()
+    const id = addImage(s, 'x')
+    propose(s, id, v1, 0.5)
+    paint(s, id, 6, 2)
+    s.annotations.accept(id)
+    // The clock gives edits and the revision one millisecond: all stamped the same.
+    rawDb(s).prepare("UPDATE edits SET created_at = '2026-12-04T10:00:00.000Z'").run()
+    rawDb(s).prepare("UPDATE revisions SET created_at = '2026-12-04T10:00:00.000Z'").run()
+    paint(s, id, 6, 3)
+    s.annotations.accept(id)
+    const revs = rawDb(s).prepare("SELECT pixels_edited AS n FROM revisions WHERE source = 'human' ORDER BY id").all() as { n: number }[]
+    expect(revs.map((r) => r.n)).toEqual([6, 6])
+    expect(s.effort.correctionTrend()[0]!.meanCorrectedShare).toBeCloseTo(12 / 48, 10)
   })
 
   it('lists every version with no images before anything is accepted', () => {

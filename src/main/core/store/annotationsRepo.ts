@@ -190,10 +190,8 @@ export class AnnotationsRepo {
       if (!this.row(imageId)) throw new ApiError('not_found', `Image ${imageId} has no label map to accept.`)
       this.materialize(imageId)
       const row = this.row(imageId)!
-      const last = this.db.prepare('SELECT max(id) AS id FROM revisions WHERE image_id = ?').get(imageId) as { id: number | null }
-      const edited = this.db
-        .prepare(`SELECT coalesce(sum(pixels), 0) AS n FROM edits WHERE image_id = ? AND undone = 0 AND created_at >= coalesce((SELECT created_at FROM revisions WHERE id = ?), '')`)
-        .get(imageId, last.id) as { n: number }
+      const edited = this.db.prepare('SELECT coalesce(sum(pixels), 0) AS n FROM edits WHERE image_id = ? AND undone = 0 AND counted = 0').get(imageId) as { n: number }
+      this.db.prepare('UPDATE edits SET counted = 1 WHERE image_id = ? AND undone = 0').run(imageId)
       const r = this.db
         .prepare(`INSERT INTO revisions (image_id, source, model_version_id, pixels_edited, width, height, data) VALUES (?, 'human', ?, ?, ?, ?, ?)`)
         .run(imageId, row.model_version_id, edited.n, row.width, row.height, row.data)

@@ -181,6 +181,17 @@ CREATE TABLE model_heads (model_id INTEGER PRIMARY KEY REFERENCES models(id) ON 
     sql: `
 ALTER TABLE models ADD COLUMN tier TEXT;
 `
+  },
+  {
+    // An accept counts each edit once: edits it counted are marked. (Comparing timestamps counted
+    // an edit twice when it shared a millisecond with the previous acceptance.) Edits made before
+    // an image's newest human revision were counted by it.
+    version: 6,
+    sql: `
+ALTER TABLE edits ADD COLUMN counted INTEGER NOT NULL DEFAULT 0;
+UPDATE edits SET counted = 1 WHERE created_at <= coalesce(
+  (SELECT max(r.created_at) FROM revisions r WHERE r.image_id = edits.image_id AND r.source = 'human'), '');
+`
   }
 ]
 
