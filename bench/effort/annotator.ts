@@ -6,8 +6,11 @@
  *     its own class is accepted, free (accepting the image accepts it);
  *  2. click-to-segment per ground-truth object whose IoU in its window is below `target`: NoC
  *     clicks (clickUntil) with up to `maxClicks`, giving up after `patience` clicks that do not
- *     help; the best mask is painted with the object's class if that lowers the error, and every
- *     click counts, used or not;
+ *     help; the best mask is painted with the object's class if that lowers the error. An object whose own errors (in its window, pixels where the
+ *     proposal or the truth is its class) take no more brush strokes than the clicks plus the
+ *     strokes left after them is brushed instead, with no click: nobody re-clicks an object that
+ *     one stroke along its edge fixes (the annotator knows the cheaper way, as for discarding);
+ *     when clicking is chosen every click counts, the useless ones too;
  *  3. brush strokes for what remains: connected pieces of wrong pixels per target class; a piece
  *     thinner than `minWidth` px (its deepest pixel closer than minWidth/2 to its edge) or smaller
  *     than `minArea` is tolerated (boundary slivers, like the IoU target); otherwise it costs
@@ -174,6 +177,22 @@ export function brushStrokes(map: ArrayLike<number>, gt: ArrayLike<number>, widt
   return { strokes, tolerated }
 }
 
+/** Brush strokes for one object's errors in its window: pixels where the map or the truth is class `c` and they differ. */
+export function objectStrokes(map: ArrayLike<number>, gt: ArrayLike<number>, width: number, box: Box, c: number, rule: Pick<EffortRule, 'brush' | 'strokeLength' | 'minWidth' | 'minArea' | 'ignore'>): number {
+  const m = new Uint8Array(box.w * box.h)
+  const g = new Uint8Array(box.w * box.h)
+  for (let y = 0; y < box.h; y++) {
+    for (let x = 0; x < box.w; x++) {
+      const i = (box.y + y) * width + box.x + x
+      const k = y * box.w + x
+      m[k] = map[i]!
+      // Errors not involving c are another object's business: count them as right here.
+      g[k] = gt[i] === c || map[i] === c ? gt[i]! : map[i]!
+    }
+  }
+  return brushStrokes(m, g, box.w, box.h, rule).strokes
+}
+
 /**
  * Effort to turn `start` into the truth. `regions` (with the proposal's region id map) is null for
  * an image without a proposal; `tool` null means no click tool.
@@ -193,10 +212,11 @@ export async function correctImage(start: Uint8Array, truth: Truth, regions: { i
       if (o.area < rule.minClickArea) continue
       const win = windowOf(o, rule.window, w, h)
       if (classIouIn(map, gt, w, win, o.classIndex) >= rule.target) continue
+      const brushOnly = objectStrokes(map, gt, w, win, o.classIndex, rule)
+      if (brushOnly === 0) continue
       const obj: CropMask = cropWhere(truth.instances, w, { x: o.bbox[0], y: o.bbox[1], w: o.bbox[2], h: o.bbox[3] }, o.id)
       const run = await clickUntil(obj, tool(o), { target: rule.target, maxClicks: rule.maxClicks, patience: rule.patience })
-      e.clicks += run.clicks
-      e.objectsClicked++
+      if (run.clicks >= brushOnly) continue // brushing it is no dearer than clicking (its strokes are counted in 3.)
       const m = run.best
       if (!m.w || !m.h) continue
       const box = { x: Math.min(win.x, m.x), y: Math.min(win.y, m.y), w: 0, h: 0 }
@@ -206,6 +226,12 @@ export async function correctImage(start: Uint8Array, truth: Truth, regions: { i
       const saved: [number, number][] = []
       for (let y = 0; y < m.h; y++) for (let x = 0; x < m.w; x++) if (m.data[y * m.w + x]) { const i = (m.y + y) * w + m.x + x; saved.push([i, map[i]!]); map[i] = o.classIndex }
       if (wrongIn(map, gt, w, box, rule.ignore) >= before) for (const [i, v] of saved) map[i] = v
+      if (run.clicks + objectStrokes(map, gt, w, win, o.classIndex, rule) >= brushOnly) {
+        for (const [i, v] of saved) map[i] = v
+        continue
+      }
+      e.clicks += run.clicks
+      e.objectsClicked++
     }
   }
   const b = brushStrokes(map, gt, w, h, rule)

@@ -54,8 +54,27 @@ describe('simulated annotator', () => {
 
   it('with no proposal, each object costs one click with a perfect tool', async () => {
     const t = scene()
-    const e = await correctImage(new Uint8Array(W * H), t, null, oracle(t), DEFAULT_RULE)
+    // With the default 8x64 brush one stroke covers each object: a tie, and ties go to the brush.
+    expect(await correctImage(new Uint8Array(W * H), t, null, oracle(t), DEFAULT_RULE)).toMatchObject({ clicks: 0, strokes: 2, actions: 2 })
+    const e = await correctImage(new Uint8Array(W * H), t, null, oracle(t), { ...DEFAULT_RULE, brush: 2, strokeLength: 10 })
     expect(e).toMatchObject({ pixelsToFix: 152, clicks: 2, objectsClicked: 2, strokes: 0, actions: 2 })
+  })
+
+  it('an object one stroke fixes is brushed, not clicked; a worse one is clicked', async () => {
+    const t = scene()
+    // A tool that needs three clicks: the first two answers spill over the whole window.
+    const slow = () => async (pts: ClickPoint[]): Promise<CropMask> => {
+      if (pts.length >= 3) return oracle(t)()(pts)
+      return { x: 0, y: 0, w: W, h: H, data: new Uint8Array(W * H).fill(1) }
+    }
+    const p = Uint8Array.from(t.label)
+    for (let y = 10; y < 13; y++) for (let x = 5; x < 15; x++) p[y * W + x] = 0 // the car's bottom 3 rows missed: IoU 0.625
+    const e = await correctImage(p, t, null, slow, DEFAULT_RULE)
+    expect(e).toMatchObject({ clicks: 0, objectsClicked: 0, strokes: 1, actions: 1 })
+    // The car missed entirely with a small brush: 80 px are 4 strokes of 20 px, 3 clicks are cheaper.
+    const small = { ...DEFAULT_RULE, brush: 2, strokeLength: 10 }
+    const none = await correctImage(new Uint8Array(W * H), t, null, slow, small)
+    expect(none).toMatchObject({ clicks: 6, objectsClicked: 2, strokes: 0, actions: 6 })
   })
 
   it('without a click tool the brush does it: strokes by area, slivers tolerated', async () => {
