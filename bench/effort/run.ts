@@ -8,6 +8,7 @@
  * the tier once the head tier lands) and the unreviewed images are pre-filled again.
  *   npx tsx bench/effort/run.ts [--images 300] [--k 25] [--orders name,uncertainty] [--tier adapter]
  *     [--family street|pst900] [--size 640x480] [--seed 31] [--shift 0.6,0.25,0.3] [--out bench/results/effort.json] [--plot docs/effort-curves.png]
+ *     [--objects cheaper|click] (click: the first runs' rule, every object below the target clicked)
  */
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { classPreset } from '../../src/main/core/classPresets'
 import { registerPromptModel } from '../../src/main/core/click/register'
 import { releasePrompt } from '../../src/main/core/click/service'
-import { correctImage, DEFAULT_RULE, withDiscard, type Effort } from './annotator'
+import { correctImage, DEFAULT_RULE, withDiscard, type Effort, type EffortRule } from './annotator'
 import { blocks, goalAfterTwoRounds, totals, type Baseline, type ImageRecord } from './report'
 import { generatedSet, Session, truthOf, type Family } from './session'
 import { renderPlot } from './plot'
@@ -34,7 +35,8 @@ const { values } = parseArgs({
     shift: { type: 'string', default: '0.6,0.25,0.3' },
     out: { type: 'string', default: 'bench/results/effort.json' },
     plot: { type: 'string', default: 'docs/effort-curves.png' },
-    cache: { type: 'string', default: join(tmpdir(), 'twinlight-effort-cache') }
+    cache: { type: 'string', default: join(tmpdir(), 'twinlight-effort-cache') },
+    objects: { type: 'string', default: 'cheaper' }
   }
 })
 const N = Number(values.images)
@@ -43,6 +45,8 @@ const [W, H] = values.size!.split('x').map(Number) as [number, number]
 const [gain, offset, gradient] = values.shift!.split(',').map(Number) as [number, number, number]
 const family = values.family as Family
 if (family !== 'street' && family !== 'pst900') throw new Error(`--family: unknown family "${values.family}" (street, pst900)`)
+if (values.objects !== 'cheaper' && values.objects !== 'click') throw new Error(`--objects: unknown rule "${values.objects}" (cheaper, click)`)
+const rule: EffortRule = { ...DEFAULT_RULE, objects: values.objects }
 const orders = values.orders!.split(',') as ('name' | 'uncertainty')[]
 for (const o of orders) if (o !== 'name' && o !== 'uncertainty') throw new Error(`--orders: unknown order "${o}" (name, uncertainty)`)
 if (![N, K, W, H, gain, offset, gradient].every(Number.isFinite)) throw new Error('--images, --k, --size, --shift: numbers expected')
@@ -77,7 +81,7 @@ async function runOrder(order: 'name' | 'uncertainty'): Promise<void> {
     const cost = async (imageId: number, name: string, start: Uint8Array | null): Promise<Effort> => {
       const truth = truthOf(set, name)
       const regions = start ? await s.regions(imageId, classes) : null
-      return correctImage(start ?? zeros, truth, regions, () => s.promptTool(imageId), DEFAULT_RULE)
+      return correctImage(start ?? zeros, truth, regions, () => s.promptTool(imageId), rule)
     }
     if (!baseline.size) {
       const all = await s.unreviewed('name')
@@ -131,7 +135,7 @@ try {
     wallSeconds: Math.round((performance.now() - t0) / 1000),
     machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, loadAverageAtStart: +load0.toFixed(2), loadAverageAtEnd: +loadavg()[0]!.toFixed(2) },
     scenario: { family: family === 'pst900' ? 'PST900-like indoor (PST900 layout; model person → survivor)' : 'street (MFNet layout)', images: N, size: `${W}x${H}`, seed: Number(values.seed), shift: family === 'pst900' ? null : { gain, offset, gradient }, k: K, tier: values.tier, clickTool: 'tiny-sartm prompt decoder (promptSegment)' },
-    rule: DEFAULT_RULE,
+    rule,
     totals: { noModel: totals(b.map((x) => x.none)), baseModelOnly: totals(b.map((x) => x.base)), ...Object.fromEntries(orders.map((o) => [`withFineTune_${o}`, (runs[o] as { totals: unknown }).totals])) },
     orderHelped: r('name') && r('uncertainty') ? { nameMeanActions: r('name')!.totals.meanActions, uncertaintyMeanActions: r('uncertainty')!.totals.meanActions, nameRatioAfterTwoRounds: r('name')!.goalAfterTwoRounds.ratio, uncertaintyRatioAfterTwoRounds: r('uncertainty')!.goalAfterTwoRounds.ratio } : null,
     runs

@@ -71,6 +71,8 @@ describe('simulated annotator', () => {
     for (let y = 10; y < 13; y++) for (let x = 5; x < 15; x++) p[y * W + x] = 0 // the car's bottom 3 rows missed: IoU 0.625
     const e = await correctImage(p, t, null, slow, DEFAULT_RULE)
     expect(e).toMatchObject({ clicks: 0, objectsClicked: 0, strokes: 1, actions: 1 })
+    // The first runs' rule clicks it anyway: three clicks.
+    expect(await correctImage(p, t, null, slow, { ...DEFAULT_RULE, objects: 'click' })).toMatchObject({ clicks: 3, objectsClicked: 1, strokes: 0, actions: 3 })
     // The car missed entirely with a small brush: 80 px are 4 strokes of 20 px, 3 clicks are cheaper.
     const small = { ...DEFAULT_RULE, brush: 2, strokeLength: 10 }
     const none = await correctImage(new Uint8Array(W * H), t, null, slow, small)
